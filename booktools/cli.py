@@ -1,0 +1,207 @@
+"""The command line: the only place that prints and exits.
+
+    python -m booktools check [--stage listings|parity|freshness]
+    python -m booktools relink
+    python -m booktools notebooks [--force] [CHAPTER ...]
+    python -m booktools scripts [SCRIPT ...]
+    python -m booktools offline -- COMMAND ...
+    python -m booktools data
+    python -m booktools system --why TARGET PACKAGE ...
+"""
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import os
+
+from . import data, listings, notebooks, offline, parity, scripts, system
+from .chapters import Chapter, read_chapter
+from .layout import LANGUAGES, Layout
+from .problems import BookError, Problem
+
+STAGES = ("listings", "parity", "freshness")
+
+
+def load_chapters(layout: Layout, problems: list[Problem]) -> dict[Path, Chapter]:
+    chapters = {}
+    for lang in LANGUAGES:
+        for path in layout.chapters(lang):
+            try:
+                chapters[path] = read_chapter(path, layout.root)
+            except BookError as err:
+                problems.append(err.problem)
+            except UnicodeDecodeError as err:
+                problems.append(Problem("chapter-encoding", layout.rel(path), None,
+                                        f"not UTF-8: {err}", "save the file as UTF-8"))
+    return chapters
+
+
+def check(layout: Layout, stages: tuple[str, ...] = STAGES) -> list[Problem]:
+    problems: list[Problem] = []
+    chapters = load_chapters(layout, problems)
+    for chapter in chapters.values():
+        for line, head in chapter.pasted:
+            problems.append(Problem(
+                "pasted-code", layout.rel(chapter.path), line,
+                f"runnable code pasted into the chapter ({head.strip()[:50]!r})",
+                "move it into a script under code/ and include it with literalinclude :lines:; "
+                "a template that cannot run should contain `...`"))
+    if "listings" in stages:
+        for chapter in chapters.values():
+            problems += listings.check_chapter(chapter, layout)
+    if "parity" in stages:
+        problems += parity.counterpart_problems(layout)
+        for script in layout.scripts("zh"):
+            problems += parity.script_problems(layout, script)
+        for path in layout.chapters("zh"):
+            zh, en = chapters.get(path), chapters.get(layout.counterpart(path))
+            if zh and en:
+                problems += parity.listing_problems(layout, zh, en)
+    if "freshness" in stages:
+        problems += notebooks.orphan_problems(layout)
+        broken = {p.path for p in problems if p.kind.startswith("listing")}
+        for chapter in chapters.values():
+            if layout.rel(chapter.path) not in broken:
+                problems += notebooks.freshness_problems(chapter, layout)
+    return problems
+
+
+def report(what: str, problems: list[Problem], counted: str) -> int:
+    for problem in problems:
+        print(problem.format())
+    if problems:
+        kinds = ", ".join(f"{k} {n}" for k, n in sorted(Counter(p.kind for p in problems).items()))
+        print(f"{what}: {len(problems)} problem(s) ({kinds}) in {counted}")
+        return 1
+    print(f"{what}: all good ({counted})")
+    return 0
+
+
+def cmd_check(layout: Layout, args) -> int:
+    stages = tuple(args.stage) if args.stage else STAGES
+    problems = check(layout, stages)
+    counted = (f"{sum(len(layout.chapters(l)) for l in LANGUAGES)} chapters, "
+               f"{sum(len(layout.scripts(l)) for l in LANGUAGES)} scripts")
+    return report("check " + "+".join(stages), problems, counted)
+
+
+def cmd_relink(layout: Layout, args) -> int:
+    problems: list[Problem] = []
+    chapters = load_chapters(layout, problems)
+    moved = failed = 0
+    for chapter in chapters.values():
+        for result in listings.relink_chapter(chapter, layout):
+            where = f"{layout.rel(chapter.path)}:{result.listing.lines_line}"
+            if result.new is None:
+                failed += 1
+                problems.append(Problem(
+                    "relink-failed", layout.rel(chapter.path), result.listing.lines_line,
+                    f"the code listing {result.listing.span} of {layout.rel(result.listing.script)} showed "
+                    f"is no longer in the script (best match {result.similarity:.0%})",
+                    "set :lines: by hand, then run `make notebooks`"))
+                continue
+            moved += 1
+            new = f"{result.new[0]}-{result.new[1]}"
+            how = "found" if result.similarity == 1 else f"found {result.similarity:.0%} alike"
+            print(f"relinked {where}: {layout.rel(result.listing.script)} "
+                  f"{result.listing.span} -> {new} ({how})")
+            if result.similarity < 1:
+                print("    the code was edited: read it, then run `make notebooks`")
+    return report("relink", problems, f"{moved} range(s) rewritten, {failed} not found")
+
+
+def cmd_notebooks(layout: Layout, args) -> int:
+    problems = check(layout, ("listings", "parity"))
+    problems = [p for p in problems if p.kind != "listing-drift" or _moved(p, layout)]
+    if problems:
+        return report("notebooks", problems, "nothing built; fix these first")
+    chapters = load_chapters(layout, problems)
+    wanted = {Path(c).resolve() for c in args.chapters}
+    for path, chapter in chapters.items():
+        if wanted and path.resolve() not in wanted:
+            continue
+        print(f"==> {layout.rel(layout.notebook_for(path))}: ", end="", flush=True)
+        try:
+            print(notebooks.update(chapter, layout, force=args.force), flush=True)
+        except Exception as err:  # nbclient's errors carry the failing cell and traceback
+            print("FAILED")
+            problems.append(Problem("notebook-failed", layout.rel(path), None,
+                                    str(err).strip()[-1500:],
+                                    f"fix the script, then `make notebooks`"))
+    return report("notebooks", problems, f"{len(chapters)} chapters")
+
+
+def _moved(problem: Problem, layout: Layout) -> bool:
+    """A drift that relink would repair by moving the range (so building now would be wrong)."""
+    chapter = read_chapter(layout.root / problem.path, layout.root)
+    for listing, code in zip(chapter.listings, listings.recorded(chapter, layout)):
+        if listing.lines_line == problem.line and code is not None:
+            new, _ = listings.find_again(code, listings.load_script(listing.script), listing.start)
+            return new is not None and new != (listing.start, listing.end)
+    return False
+
+
+def cmd_scripts(layout: Layout, args) -> int:
+    targets = [Path(s) for s in args.scripts] or [s for l in LANGUAGES for s in layout.scripts(l)]
+    problems = []
+    for script in targets:
+        print(f"==> python {layout.rel(script)}", end=" ", flush=True)
+        problem, seconds = scripts.run(script.resolve(), layout)
+        print(f"{'FAILED' if problem else 'ok'} ({seconds:.0f} s)", flush=True)
+        if problem:
+            problems.append(problem)
+    return report("scripts", problems, f"{len(targets)} scripts")
+
+
+def cmd_offline(layout: Layout, args) -> int:
+    argv = args.command[1:] if args.command[:1] == ["--"] else args.command
+    return offline.run(argv)
+
+
+def cmd_data(layout: Layout, args) -> int:
+    keras_home = Path(os.environ.get("KERAS_HOME", Path.home() / ".keras"))
+    for dataset in data.DATASETS:
+        print(data.ensure(dataset, keras_home, layout.root / ".cache"))
+    return 0
+
+
+def cmd_system(layout: Layout, args) -> int:
+    system.require(args.packages, args.why)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m booktools", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--root", type=Path, default=Path.cwd(), help="the book's root folder")
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("check", help="static checks: listings, parity, notebook freshness")
+    p.add_argument("--stage", action="append", choices=STAGES)
+    p.set_defaults(func=cmd_check)
+    sub.add_parser("relink", help="re-anchor :lines: ranges after code edits").set_defaults(
+        func=cmd_relink)
+    p = sub.add_parser("notebooks", help="build and execute stale notebooks")
+    p.add_argument("--force", action="store_true", help="execute even fresh notebooks")
+    p.add_argument("chapters", nargs="*", help="only these chapter files")
+    p.set_defaults(func=cmd_notebooks)
+    p = sub.add_parser("scripts", help="run every script under code/")
+    p.add_argument("scripts", nargs="*")
+    p.set_defaults(func=cmd_scripts)
+    p = sub.add_parser("offline", help="run a command with the network cut off")
+    p.add_argument("command", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_offline)
+    sub.add_parser("data", help="link the datasets into $KERAS_HOME").set_defaults(func=cmd_data)
+    p = sub.add_parser("system", help="make sure Debian packages are installed")
+    p.add_argument("--why", required=True, help="the target that needs them")
+    p.add_argument("packages", nargs="+")
+    p.set_defaults(func=cmd_system)
+    args = parser.parse_args(argv)
+    try:
+        return args.func(Layout(args.root.resolve()), args)
+    except (BookError, RuntimeError, subprocess.CalledProcessError) as err:
+        print(err, file=sys.stderr)
+        return 2

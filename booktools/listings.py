@@ -1,0 +1,222 @@
+"""Stage 2: every listing's :lines: range, checked and re-anchored.
+
+A range must lie in its script, hold whole top-level statements (so that its notebook
+cell runs on its own), and still select the code it selected when the notebook was last
+built; the committed notebook records that code in each cell's metadata.
+``relink`` finds moved code again and rewrites the ranges in place.
+"""
+from __future__ import annotations
+
+import ast
+import difflib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from .chapters import Chapter, Listing
+from .fileio import write_if_changed
+from .layout import Layout
+from .problems import Problem
+
+CELL_KEY = "book"          # notebook cell metadata: {"book": {"script": ..., "lines": ...}}
+SIMILAR_ENOUGH = 0.6       # relink accepts edited code down to this similarity
+
+
+@dataclass(frozen=True)
+class Script:
+    lines: list[str]
+    spans: list[tuple[int, int]]  # top-level statements, 1-based inclusive, decorators in
+
+    def text(self, start: int, end: int) -> str:
+        return "\n".join(self.lines[start - 1:end]).rstrip()
+
+
+def load_script(path: Path) -> Script:
+    """Raise SyntaxError or OSError for a script that cannot be read."""
+    source = path.read_text(encoding="utf-8")
+    tree = ast.parse(source, filename=str(path))
+    spans = []
+    for node in tree.body:
+        first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+        spans.append((first, node.end_lineno))
+    return Script(source.split("\n"), spans)
+
+
+def range_problems(listing: Listing, script: Script, layout: Layout) -> list[Problem]:
+    chapter = layout.rel(listing.chapter)
+    where = f"lines {listing.span} of {layout.rel(listing.script)}"
+    n = len(script.lines) - (1 if script.lines and script.lines[-1] == "" else 0)
+    if not 1 <= listing.start <= listing.end <= n:
+        return [Problem("listing-range", chapter, listing.lines_line,
+                        f"{where}: the script has {n} lines",
+                        f"choose a range within 1-{n}, or run `make relink`")]
+    inside = [s for s in script.spans if listing.start <= s[0] and s[1] <= listing.end]
+    if not inside:
+        return [Problem("listing-range", chapter, listing.lines_line,
+                        f"{where} hold no statement (only blank lines or comments)",
+                        "widen the range to the code it should show")]
+    problems = []
+    for first, last in script.spans:
+        if first <= listing.end and last >= listing.start and (first, last) not in inside:
+            head = script.lines[first - 1].strip()
+            lo, hi = min(first, listing.start), max(last, listing.end)
+            problems.append(Problem(
+                "listing-cut", chapter, listing.lines_line,
+                f"{where} cut the statement on lines {first}-{last} ({head[:50]!r}); "
+                "a listing holds whole top-level statements so that its cell runs",
+                f"use ':lines: {lo}-{hi}' or move the range off that statement"))
+    return problems
+
+
+def _listing_cells(notebook: Path) -> list[dict]:
+    """The code cells of a committed notebook that came from listings."""
+    if not notebook.exists():
+        return []
+    try:
+        cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
+    except (ValueError, AttributeError):
+        return []  # a malformed notebook is reported by the freshness check
+    return [c for c in cells if isinstance(c, dict) and c.get("cell_type") == "code"
+            and isinstance(c.get("metadata", {}).get(CELL_KEY), dict)]
+
+
+def _source(cell: dict) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else source
+
+
+def recorded(chapter: Chapter, layout: Layout) -> list[str | None]:
+    """What each listing showed when its notebook was last built (None: unknown).
+
+    Listings and cells are paired in order when their numbers agree and the script is
+    the same; otherwise by (script, lines)."""
+    cells = _listing_cells(layout.notebook_for(chapter.path))
+    if len(cells) == len(chapter.listings):
+        return [_source(c) if c["metadata"][CELL_KEY].get("script") == key(l, layout)[0]
+                else None for l, c in zip(chapter.listings, cells)]
+    by_key = {(c["metadata"][CELL_KEY].get("script"), c["metadata"][CELL_KEY].get("lines")):
+              _source(c) for c in cells}
+    return [by_key.get(key(l, layout)) for l in chapter.listings]
+
+
+def key(listing: Listing, layout: Layout) -> tuple[str, str]:
+    return (layout.rel(listing.script).as_posix(), listing.span)
+
+
+def check_chapter(chapter: Chapter, layout: Layout) -> list[Problem]:
+    problems = []
+    for listing, before in zip(chapter.listings, recorded(chapter, layout)):
+        script, problem = _load(listing, layout)
+        if problem:
+            problems.append(problem)
+            continue
+        found = range_problems(listing, script, layout)
+        problems += found
+        now = script.text(listing.start, listing.end)
+        if not found and before is not None and before != now:
+            problems.append(Problem(
+                "listing-drift", layout.rel(chapter.path), listing.lines_line,
+                f"lines {listing.span} of {layout.rel(listing.script)} no longer hold the code "
+                f"this listing showed: {_difference(before, now)}",
+                "run `make relink` to find that code again; if you edited it on purpose, "
+                "run `make relink` and then `make notebooks`"))
+    return problems
+
+
+def _load(listing: Listing, layout: Layout) -> tuple[Script | None, Problem | None]:
+    chapter = layout.rel(listing.chapter)
+    if not listing.script.is_file():
+        return None, Problem("listing-missing", chapter, listing.line,
+                             f"{listing.written} does not exist",
+                             "fix the path (relative to the chapter, or /code/... from the root)")
+    try:
+        return load_script(listing.script), None
+    except SyntaxError as err:
+        return None, Problem("script-syntax", layout.rel(listing.script), err.lineno,
+                             f"the script does not parse: {err.msg}", "fix the script")
+
+
+def _difference(before: str, now: str) -> str:
+    """Where the recorded code and the code in the range part, in a few words."""
+    old, new = before.split("\n"), now.split("\n")
+    for number, (a, b) in enumerate(zip(old, new), start=1):
+        if a.rstrip() != b.rstrip():
+            return f"its line {number} was {a.strip()[:50]!r}, now {b.strip()[:50]!r}"
+    return f"it had {len(old)} lines, the range holds {len(new)}"
+
+
+# --- relink --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Relinked:
+    listing: Listing
+    new: tuple[int, int] | None  # None: the code was not found
+    similarity: float
+
+
+def find_again(code: str, script: Script, near: int) -> tuple[tuple[int, int] | None, float]:
+    """The range of ``script`` that holds ``code`` now: exact first, else most similar."""
+    want = code.split("\n")
+    size = len(want)
+    exact = [i + 1 for i in range(len(script.lines) - size + 1)
+             if [l.rstrip() for l in script.lines[i:i + size]] == [l.rstrip() for l in want]]
+    if exact:
+        start = min(exact, key=lambda s: abs(s - near))
+        return (start, start + size - 1), 1.0
+    best, best_score = None, 0.0
+    for start in _starts(script):
+        for _, end in (s for s in script.spans if s[1] >= start):
+            score = difflib.SequenceMatcher(None, want, script.lines[start - 1:end]).ratio()
+            if score > best_score or (score == best_score and best and
+                                      abs(start - near) < abs(best[0] - near)):
+                best, best_score = (start, end), score
+    return (best, best_score) if best_score >= SIMILAR_ENOUGH else (None, best_score)
+
+
+def _starts(script: Script) -> list[int]:
+    """Where a listing may begin: a statement, or the comment lines just above one."""
+    starts = []
+    for first, _ in script.spans:
+        starts.append(first)
+        line = first - 1
+        while line >= 1 and script.lines[line - 1].lstrip().startswith("#"):
+            line -= 1
+        if line + 1 != first:
+            starts.append(line + 1)
+    return sorted(set(starts))
+
+
+def relink_chapter(chapter: Chapter, layout: Layout) -> list[Relinked]:
+    """Rewrite drifted ranges of one chapter, and the notebook's record of them, in place."""
+    results, edits = [], {}
+    for listing, code in zip(chapter.listings, recorded(chapter, layout)):
+        if code is None or not listing.script.is_file():
+            continue
+        script = load_script(listing.script)
+        if listing.end <= len(script.lines) and script.text(listing.start, listing.end) == code:
+            continue
+        new, score = find_again(code, script, listing.start)
+        results.append(Relinked(listing, new, score))
+        if new and new != (listing.start, listing.end):
+            edits[listing] = new
+    if edits:
+        lines = chapter.path.read_text(encoding="utf-8").split("\n")
+        for listing, (start, end) in edits.items():
+            head = lines[listing.lines_line - 1].split(":lines:")[0]
+            lines[listing.lines_line - 1] = f"{head}:lines: {start}-{end}"
+        write_if_changed(chapter.path, "\n".join(lines))
+        _move_records(layout.notebook_for(chapter.path), edits, layout)
+    return results
+
+
+def _move_records(notebook: Path, edits: dict[Listing, tuple[int, int]], layout: Layout) -> None:
+    """Point the notebook's cells at the new ranges; code and outputs stay as they are."""
+    import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)
+    moves = {key(l, layout): f"{a}-{b}" for l, (a, b) in edits.items()}
+    for cell in nb.cells:
+        meta = cell.metadata.get(CELL_KEY)
+        if meta and (meta.get("script"), meta.get("lines")) in moves:
+            meta["lines"] = moves[(meta["script"], meta["lines"])]
+    write_if_changed(notebook, nbformat.writes(nb) + "\n")

@@ -1,0 +1,156 @@
+"""Stage 4: a chapter becomes a notebook; notebooks are executed and kept fresh.
+
+Prose becomes markdown cells (reStructuredText prose is wrapped in an ``{eval-rst}``
+block, which MyST-NB renders), each listing becomes a code cell that records where its
+code came from. Staleness is decided by content: a notebook is rebuilt and executed only
+when its cells differ from what the chapter and scripts give today.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+
+from .chapters import Chapter, Listing, Prose
+from .fileio import write_if_changed
+from .layout import LANGUAGES, Layout
+from .listings import CELL_KEY, load_script
+from .problems import Problem
+
+KERNEL = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+TIMEOUT = 1800  # seconds for one cell; the longest training listing takes a few minutes
+
+
+def build(chapter: Chapter, layout: Layout) -> nbformat.NotebookNode:
+    """The notebook a chapter gives today, without outputs."""
+    cells, levels = [], []
+    for index, block in enumerate(chapter.blocks):
+        if isinstance(block, Prose):
+            text = _rst_to_myst(block.text, levels) if chapter.syntax == "rst" else block.text
+            cell = nbformat.v4.new_markdown_cell(text)
+        else:
+            cell = nbformat.v4.new_code_cell(_code(block))
+            cell.metadata[CELL_KEY] = {"script": layout.rel(block.script).as_posix(),
+                                       "lines": block.span}
+        cell.id = f"c{index:03d}"
+        cells.append(cell)
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata.kernelspec = dict(KERNEL)
+    nb.metadata.language_info = {"name": "python"}
+    nb.metadata[CELL_KEY] = {"chapter": layout.rel(chapter.path).as_posix()}
+    return nb
+
+
+ADORNMENT = re.compile(r"^([=\-~^\"'*+#`:.])\1{2,}\s*$")
+
+
+def _rst_to_myst(text: str, levels: list[str]) -> str:
+    """RST section titles become Markdown headings (so the page gets its title and
+    sections); everything between them is passed to Sphinx in ``{eval-rst}`` blocks.
+    ``levels`` carries the adornment order across the chapter, as RST defines it."""
+    lines, out, body = text.split("\n"), [], []
+
+    def flush():
+        if any(line.strip() for line in body):
+            out.append("```{eval-rst}\n" + "\n".join(body).strip("\n") + "\n```")
+        body.clear()
+
+    index = 0
+    while index < len(lines):
+        over = ADORNMENT.match(lines[index]) and index + 2 < len(lines) \
+            and ADORNMENT.match(lines[index + 2]) and lines[index + 1].strip()
+        title = over and lines[index + 1] or lines[index]
+        under = lines[index + 2] if over else (lines[index + 1] if index + 1 < len(lines) else "")
+        if title.strip() and not ADORNMENT.match(title) and ADORNMENT.match(under) \
+                and len(under.strip()) >= len(title.strip()):
+            mark = ("over" if over else "") + under.strip()[0]
+            if mark not in levels:
+                levels.append(mark)
+            flush()
+            out.append("#" * (levels.index(mark) + 1) + " " + title.strip())
+            index += 3 if over else 2
+            continue
+        body.append(lines[index])
+        index += 1
+    flush()
+    return "\n\n".join(out)
+
+
+def _code(listing: Listing) -> str:
+    return load_script(listing.script).text(listing.start, listing.end)
+
+
+def _shape(nb: nbformat.NotebookNode) -> list[tuple]:
+    return [(c.cell_type, c.source, c.metadata.get(CELL_KEY)) for c in nb.cells]
+
+
+def read(path: Path) -> nbformat.NotebookNode:
+    """Read and validate a notebook; raise ValueError saying what is wrong."""
+    try:
+        nb = nbformat.read(path, as_version=4)
+        nbformat.validate(nb)
+    except Exception as err:  # nbformat raises several unrelated types
+        raise ValueError(str(err).split("\n")[0]) from err
+    return nb
+
+
+def freshness_problems(chapter: Chapter, layout: Layout) -> list[Problem]:
+    target = layout.notebook_for(chapter.path)
+    rel, fix = layout.rel(target), "run `make notebooks`"
+    if not target.exists():
+        return [Problem("stale-notebook", rel, None,
+                        f"no notebook yet for {layout.rel(chapter.path)}", fix)]
+    try:
+        stored = read(target)
+    except ValueError as err:
+        return [Problem("malformed-notebook", rel, None, f"not a valid notebook: {err}",
+                        f"delete {rel} and run `make notebooks`")]
+    want, have = _shape(build(chapter, layout)), _shape(stored)
+    for index, (a, b) in enumerate(zip(want, have), start=1):
+        if a != b:
+            return [Problem("stale-notebook", rel, None,
+                            f"cell {index} differs from what {layout.rel(chapter.path)} and its "
+                            f"scripts give today ({_first(b[1])!r} vs {_first(a[1])!r})", fix)]
+    if len(want) != len(have):
+        return [Problem("stale-notebook", rel, None,
+                        f"has {len(have)} cells, its chapter gives {len(want)}", fix)]
+    unrun = [i for i, c in enumerate(stored.cells, 1)
+             if c.cell_type == "code" and c.execution_count is None]
+    if unrun:
+        return [Problem("stale-notebook", rel, None,
+                        f"cell {unrun[0]} was never executed, so its outputs are missing", fix)]
+    return []
+
+
+def orphan_problems(layout: Layout) -> list[Problem]:
+    """Notebooks whose chapter is gone."""
+    chapters = {layout.notebook_for(c) for lang in LANGUAGES for c in layout.chapters(lang)}
+    return [Problem("orphan-notebook", layout.rel(nb), None, "no chapter makes this notebook",
+                    f"delete {layout.rel(nb)}, or restore its chapter")
+            for nb in sorted(layout.notebooks.rglob("*.ipynb")) if nb not in chapters]
+
+
+def _first(text: str) -> str:
+    return next((line.strip() for line in text.split("\n") if line.strip()), "")[:50]
+
+
+def execute(nb: nbformat.NotebookNode, workdir: Path) -> nbformat.NotebookNode:
+    """Run every cell in a fresh kernel; raise nbclient's CellExecutionError on failure."""
+    from nbclient import NotebookClient
+
+    client = NotebookClient(nb, timeout=TIMEOUT, kernel_name=KERNEL["name"],
+                            record_timing=False, resources={"metadata": {"path": str(workdir)}})
+    client.execute()
+    return nb
+
+
+def update(chapter: Chapter, layout: Layout, force: bool = False) -> str:
+    """Build, execute and store one chapter's notebook; say what was done."""
+    target = layout.notebook_for(chapter.path)
+    if not force and not freshness_problems(chapter, layout):
+        return "up to date"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    nb = execute(build(chapter, layout), target.parent)
+    changed = write_if_changed(target, nbformat.writes(nb) + "\n")
+    return "written" if changed else "executed, outputs unchanged"

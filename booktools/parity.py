@@ -1,0 +1,92 @@
+"""Stage 3: the zh and en editions match.
+
+Every page and script has its counterpart; a zh script and its en twin are the same
+program line for line once comments are dropped; a zh chapter and its en twin include
+the same listings in the same order.
+"""
+from __future__ import annotations
+
+import io
+import tokenize
+from pathlib import Path
+
+from .chapters import Chapter
+from .layout import LANGUAGES, Layout
+from .problems import Problem
+
+
+def counterpart_problems(layout: Layout) -> list[Problem]:
+    problems = []
+    for top in (layout.book, layout.code):
+        for lang in LANGUAGES:
+            for path in sorted((top / lang).rglob("*")):
+                if not path.is_file() or "__pycache__" in path.parts:
+                    continue
+                twin = layout.counterpart(path)
+                if not twin.exists():
+                    problems.append(Problem(
+                        "missing-counterpart", layout.rel(path), None,
+                        f"it has no counterpart {layout.rel(twin)}",
+                        f"write {layout.rel(twin)} in the other language (or remove this file)"))
+    return problems
+
+
+def without_comments(source: str) -> list[str]:
+    """The lines of a Python source with comments removed and right-stripped."""
+    lines = source.split("\n")
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        if token.type == tokenize.COMMENT:
+            row, col = token.start
+            lines[row - 1] = lines[row - 1][:col]
+    return [line.rstrip() for line in lines]
+
+
+def script_problems(layout: Layout, zh_script: Path) -> list[Problem]:
+    en_script = layout.counterpart(zh_script)
+    if not en_script.exists():
+        return []  # reported by counterpart_problems
+    try:
+        zh = without_comments(zh_script.read_text(encoding="utf-8"))
+        en = without_comments(en_script.read_text(encoding="utf-8"))
+    except (tokenize.TokenError, SyntaxError) as err:
+        return [Problem("script-syntax", layout.rel(zh_script), None, str(err), "fix the script")]
+    for number, (a, b) in enumerate(zip(zh, en), start=1):
+        if a != b:
+            return [Problem(
+                "parity", layout.rel(en_script), number,
+                f"differs from {layout.rel(zh_script)}:{number} once comments are dropped: "
+                f"{b.strip()!r} vs {a.strip()!r}",
+                "make the two scripts the same program line for line; only comments may differ")]
+    if len(zh) != len(en):
+        return [Problem(
+            "parity", layout.rel(en_script), min(len(zh), len(en)),
+            f"has {len(en)} lines, {layout.rel(zh_script)} has {len(zh)}",
+            "keep the scripts line for line: a comment line in one is a comment line in the other")]
+    return []
+
+
+def listing_problems(layout: Layout, zh: Chapter, en: Chapter) -> list[Problem]:
+    def shape(chapter: Chapter) -> list[tuple[str, str]]:
+        out = []
+        for listing in chapter.listings:
+            parts = list(layout.rel(listing.script).parts)
+            if len(parts) > 1 and parts[0] == "code":
+                parts[1] = "<lang>"
+            out.append(("/".join(parts), listing.span))
+        return out
+
+    a, b = shape(zh), shape(en)
+    for index, (x, y) in enumerate(zip(a, b)):
+        if x != y:
+            line = en.listings[index].line
+            return [Problem(
+                "parity", layout.rel(en.path), line,
+                f"listing {index + 1} includes {y[0]} lines {y[1]}, but listing {index + 1} of "
+                f"{layout.rel(zh.path)} includes {x[0]} lines {x[1]}",
+                "include the same listings in the same order in both languages")]
+    if len(a) != len(b):
+        return [Problem(
+            "parity", layout.rel(en.path), None,
+            f"has {len(b)} listings, {layout.rel(zh.path)} has {len(a)}",
+            "include the same listings in the same order in both languages")]
+    return []

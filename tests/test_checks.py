@@ -1,0 +1,92 @@
+"""The static checks on sample books: each case is named by what it should do."""
+from conftest import expect
+
+ZH_SCRIPT, EN_SCRIPT = "code/zh/circle.py", "code/en/circle.py"
+ZH_CHAPTER, EN_CHAPTER = "book/zh/circles.md", "book/en/circles.md"
+
+
+def test_clean_book_passes(book):
+    code, out = book.run("check")
+    assert code == 0
+    expect("clean-book-passes", out)
+
+
+def test_range_past_end_fails(book):
+    for chapter in (ZH_CHAPTER, EN_CHAPTER):
+        book.replace(chapter, ":lines: 9-14", ":lines: 9-40")
+    code, out = book.run("check")
+    assert code == 1
+    expect("range-past-end-fails", out)
+
+
+def test_range_that_cuts_a_statement_fails(book):
+    for chapter in (ZH_CHAPTER, EN_CHAPTER):
+        book.replace(chapter, ":lines: 2-6", ":lines: 2-10")
+    code, out = book.run("check")
+    assert code == 1
+    expect("range-cuts-statement-fails", out)
+
+
+def test_range_of_comments_only_fails(book):
+    for chapter in (ZH_CHAPTER, EN_CHAPTER):
+        book.replace(chapter, ":lines: 9-14", ":lines: 9-9")
+    code, out = book.run("check")
+    assert code == 1
+    expect("range-of-comments-fails", out)
+
+
+def test_bad_range_syntax_fails(book):
+    book.replace(EN_CHAPTER, ":lines: 2-6", ":lines: 2-")
+    code, out = book.run("check")
+    assert code == 1
+    expect("bad-range-syntax-fails", out)
+
+
+def test_zh_en_script_mismatch_fails(book):
+    book.replace(EN_SCRIPT, "radius = 2.0", "radius = 3.0")
+    code, out = book.run("check")
+    assert code == 1
+    expect("script-mismatch-fails", out)
+
+
+def test_comments_may_differ(book):
+    book.replace(EN_SCRIPT, "# Areas of circles.", "# Areas of circles, in another wording.")
+    code, _ = book.run("check")
+    assert code == 0
+
+
+def test_listing_order_mismatch_fails(book):
+    book.replace(EN_CHAPTER, ":lines: 9-14", ":lines: 2-6")
+    code, out = book.run("check", "--stage", "parity")
+    assert code == 1
+    expect("listing-order-mismatch-fails", out)
+
+
+def test_missing_counterpart_page_fails(book):
+    book.path("book/en/squares.rst").unlink()
+    code, out = book.run("check")
+    assert code == 1
+    expect("missing-counterpart-fails", out)
+
+
+def test_stale_notebook_fails(book):
+    book.replace(EN_CHAPTER, "It printed 42.", "It printed the answer, 42.")
+    code, out = book.run("check")
+    assert code == 1
+    expect("stale-notebook-fails", out)
+
+
+def test_malformed_notebook_fails(book):
+    book.write("notebooks/zh/circles.ipynb", '{"cells": [}')
+    code, out = book.run("check")
+    assert code == 1
+    expect("malformed-notebook-fails", out)
+
+
+def test_pasted_runnable_code_fails_but_a_template_passes(book):
+    book.replace(EN_CHAPTER, "It printed 42.",
+                 "It printed 42.\n\n```python\nclass Shape:\n    ...\n```\n\n"
+                 "```python\nprint(double(4))\n```")
+    code, out = book.run("check", "--stage", "listings")
+    assert code == 1
+    expect("pasted-code-fails", out)

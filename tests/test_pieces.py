@@ -1,0 +1,73 @@
+"""The stages' pieces on their own: atomic writes, RST chapters, the network guard."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from booktools import fileio, notebooks
+from booktools.chapters import read_chapter
+from booktools.layout import Layout
+from conftest import BASE, ROOT
+
+
+def test_atomic_write_leaves_the_old_file_whole(tmp_path, monkeypatch):
+    target = tmp_path / "chapter.md"
+    target.write_text("old text\n")
+
+    def broken_replace(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(OSError):
+        fileio.write_if_changed(target, "new text\n")
+    assert target.read_text() == "old text\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["chapter.md"]
+
+
+def test_unchanged_content_is_not_rewritten(tmp_path):
+    target = tmp_path / "x.txt"
+    assert fileio.write_if_changed(target, "a")
+    assert not fileio.write_if_changed(target, "a")
+
+
+def test_rst_chapter_becomes_headings_and_eval_rst_cells():
+    layout = Layout(BASE)
+    chapter = read_chapter(BASE / "book/en/squares.rst", BASE)
+    assert chapter.syntax == "rst" and [l.span for l in chapter.listings] == ["2-6"]
+    cells = notebooks.build(chapter, layout).cells
+    assert [c.cell_type for c in cells] == ["markdown", "code", "markdown"]
+    assert cells[0].source.startswith("# Squares\n\n```{eval-rst}\nA chapter written")
+    assert cells[1].source.startswith("import math")
+    assert cells[2].source.startswith("```{eval-rst}\n.. note::")
+
+
+def offline(code: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "booktools", "offline", "--",
+                           sys.executable, "-c", code],
+                          capture_output=True, text=True, cwd=ROOT,
+                          env=dict(os.environ, PYTHONPATH=str(ROOT)))
+
+
+def test_offline_blocks_the_network_but_not_loopback():
+    reach_out = ("import socket; s = socket.socket(); s.settimeout(5); "
+                 "print(s.connect_ex(('192.0.2.1', 443)))")
+    done = offline(reach_out)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "101"  # ENETUNREACH: no route at all, at once
+
+    loopback = ("import socket; server = socket.socket(); server.bind(('127.0.0.1', 0)); "
+                "server.listen(); client = socket.create_connection(server.getsockname()); "
+                "print('loopback ok')")
+    done = offline(loopback)
+    assert done.stdout.strip() == "loopback ok", done.stderr
+
+
+def test_tests_themselves_run_offline():
+    """`make test` runs pytest inside the guard; a bare `pytest` run is not checked."""
+    if os.environ.get("BOOK_OFFLINE") != "1":
+        pytest.skip("not started by `make test`")
+    import socket
+    with pytest.raises(OSError):
+        socket.create_connection(("192.0.2.1", 443), timeout=5)
