@@ -59,7 +59,7 @@ test-tools: $(READY)  ## Tests of the tooling itself (pytest, sample books under
 	@$(OFFLINE) $(BIN)/pytest -q tests
 
 test-site: $(READY)  ## Build the site with warnings as errors, offline
-	@$(OFFLINE) $(BIN)/jupyter-book build . --warningiserror --keep-going --quiet
+	@$(OFFLINE) $(BIN)/jupyter-book build . --all --warningiserror --keep-going --quiet
 
 test-scripts: $(READY) data  ## Run every script under code/, offline
 	@$(OFFLINE) $(BOOK) scripts

@@ -84,8 +84,8 @@ def report(what: str, problems: list[Problem], counted: str) -> int:
 def cmd_check(layout: Layout, args) -> int:
     stages = tuple(args.stage) if args.stage else STAGES
     problems = check(layout, stages)
-    counted = (f"{sum(len(layout.chapters(l)) for l in LANGUAGES)} chapters, "
-               f"{sum(len(layout.scripts(l)) for l in LANGUAGES)} scripts")
+    counted = (f"chapters: {sum(len(layout.chapters(l)) for l in LANGUAGES)}, "
+               f"scripts: {sum(len(layout.scripts(l)) for l in LANGUAGES)}")
     return report("check " + "+".join(stages), problems, counted)
 
 
@@ -115,7 +115,7 @@ def cmd_relink(layout: Layout, args) -> int:
 
 
 def cmd_notebooks(layout: Layout, args) -> int:
-    problems = check(layout, ("listings", "parity"))
+    problems = check(layout, ("listings",))
     problems = [p for p in problems if p.kind != "listing-drift" or _moved(p, layout)]
     if problems:
         return report("notebooks", problems, "nothing built; fix these first")
@@ -132,7 +132,7 @@ def cmd_notebooks(layout: Layout, args) -> int:
             problems.append(Problem("notebook-failed", layout.rel(path), None,
                                     str(err).strip()[-1500:],
                                     f"fix the script, then `make notebooks`"))
-    return report("notebooks", problems, f"{len(chapters)} chapters")
+    return report("notebooks", problems, f"chapters: {len(chapters)}")
 
 
 def _moved(problem: Problem, layout: Layout) -> bool:
@@ -154,7 +154,7 @@ def cmd_scripts(layout: Layout, args) -> int:
         print(f"{'FAILED' if problem else 'ok'} ({seconds:.0f} s)", flush=True)
         if problem:
             problems.append(problem)
-    return report("scripts", problems, f"{len(targets)} scripts")
+    return report("scripts", problems, f"scripts: {len(targets)}")
 
 
 def cmd_offline(layout: Layout, args) -> int:

@@ -8,6 +8,7 @@ when its cells differ from what the chapter and scripts give today.
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 import nbformat
@@ -141,7 +142,9 @@ def execute(nb: nbformat.NotebookNode, workdir: Path) -> nbformat.NotebookNode:
 
     client = NotebookClient(nb, timeout=TIMEOUT, kernel_name=KERNEL["name"],
                             record_timing=False, resources={"metadata": {"path": str(workdir)}})
-    client.execute()
+    # The kernel's own stderr holds only TensorFlow's C++ start-up log (see kernel_config.py);
+    # everything a cell prints still reaches the notebook.
+    client.execute(stderr=subprocess.DEVNULL)
     return nb
 
 
