@@ -20,7 +20,7 @@ KERNEL_CONFIG := $(IPYTHONDIR)/profile_default/ipython_kernel_config.py
 
 TEST_STEPS := check test-tools test-site test-scripts test-notebooks
 
-.PHONY: help html test check notebooks relink data clean \
+.PHONY: help html test check notebooks relink data figures clean \
         test-tools test-site test-scripts test-notebooks
 
 help:  ## List the targets
@@ -48,6 +48,9 @@ html: $(READY)  ## Build the site into _build/html from the stored notebooks
 
 notebooks: $(READY) data $(KERNEL_CONFIG)  ## Rebuild and execute the notebooks whose chapter or code changed (FORCE=1: all)
 	@$(BOOK) notebooks $(if $(FORCE),--force)
+
+figures: $(READY)  ## Draw the diagrams in figures/ (figures/draw.py)
+	@$(BIN)/python figures/draw.py
 
 relink: $(READY)  ## Re-anchor :lines: ranges after code edits; names what it cannot find
 	@$(BOOK) relink

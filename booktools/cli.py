@@ -147,10 +147,12 @@ def _moved(problem: Problem, layout: Layout) -> bool:
 
 def cmd_scripts(layout: Layout, args) -> int:
     targets = [Path(s) for s in args.scripts] or [s for l in LANGUAGES for s in layout.scripts(l)]
-    problems = []
+    problems, quick = [], scripts.quick_args(layout)
     for script in targets:
-        print(f"==> python {layout.rel(script)}", end=" ", flush=True)
-        problem, seconds = scripts.run(script.resolve(), layout)
+        lang = layout.rel(script).parts[1]
+        args = quick.get(script.resolve().relative_to(layout.code / lang).as_posix(), [])
+        print(f"==> python {' '.join([str(layout.rel(script)), *args])}", end=" ", flush=True)
+        problem, seconds = scripts.run(script.resolve(), layout, args)
         print(f"{'FAILED' if problem else 'ok'} ({seconds:.0f} s)", flush=True)
         if problem:
             problems.append(problem)
