@@ -47,7 +47,7 @@ html: $(READY)  ## Build the site into _build/html from the stored notebooks
 	@echo "==> Open _build/html/index.html"
 
 notebooks: $(READY) data $(KERNEL_CONFIG)  ## Rebuild and execute the notebooks whose chapter or code changed (FORCE=1: all)
-	@$(BOOK) notebooks $(if $(FORCE),--force)
+	@$(OFFLINE) $(BOOK) notebooks $(if $(FORCE),--force)
 
 figures: $(READY)  ## Draw the diagrams in figures/ (figures/draw.py)
 	@$(BIN)/python figures/draw.py
