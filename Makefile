@@ -17,6 +17,8 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONHASHSEED := 0
 export PYTHONDONTWRITEBYTECODE := 1
 KERNEL_CONFIG := $(IPYTHONDIR)/profile_default/ipython_kernel_config.py
+MATHJAX := .cache/site-extra/mathjax/tex-chtml.js
+MATHJAX_VERSION := 3.2.2
 
 TEST_STEPS := check test-tools test-site test-scripts test-notebooks
 
@@ -38,10 +40,19 @@ $(KERNEL_CONFIG): booktools/kernel_config.py
 	@mkdir -p $(dir $@)
 	@cp $< $@
 
+$(MATHJAX):
+	@echo "==> Fetching MathJax $(MATHJAX_VERSION) from npm, so that the site serves it itself"
+	@command -v npm >/dev/null || { echo "npm is missing: apt-get install npm (or install Node.js)"; exit 2; }
+	@mkdir -p .cache/npm .cache/site-extra
+	@npm install --prefix .cache/npm --silent --no-audit --no-fund mathjax@$(MATHJAX_VERSION)
+	@rm -rf .cache/site-extra/mathjax
+	@cp -r .cache/npm/node_modules/mathjax/es5 .cache/site-extra/mathjax
+	@rm -rf .cache/site-extra/mathjax/sre .cache/site-extra/mathjax/*-full*.js
+
 data: $(READY)  ## Fetch the datasets (Fashion-MNIST from Debian) and link them for Keras
 	@$(BOOK) data
 
-html: $(READY)  ## Build the site into _build/html from the stored notebooks
+html: $(READY) $(MATHJAX)  ## Build the site into _build/html from the stored notebooks
 	@echo "==> Building the site (jupyter-book, warnings are errors)"
 	@$(BIN)/jupyter-book build . --warningiserror --keep-going
 	@echo "==> Open _build/html/index.html"
@@ -61,7 +72,7 @@ check: $(READY)  ## Fast static checks: listing ranges, zh/en parity, notebook f
 test-tools: $(READY)  ## Tests of the tooling itself (pytest, sample books under tests/)
 	@$(OFFLINE) $(BIN)/pytest -q tests
 
-test-site: $(READY)  ## Build the site with warnings as errors, offline
+test-site: $(READY) $(MATHJAX)  ## Build the site with warnings as errors, offline
 	@$(OFFLINE) $(BIN)/jupyter-book build . --all --warningiserror --keep-going --quiet
 
 test-scripts: $(READY) data  ## Run every script under code/, offline
@@ -71,7 +82,7 @@ test-notebooks: $(READY) data $(KERNEL_CONFIG)  ## Re-execute every notebook wit
 	@$(OFFLINE) $(BIN)/pytest -q --nbval notebooks --nbval-current-env \
 	    --nbval-cell-timeout=1800 --nbval-sanitize-with booktools/nbval_sanitize.cfg
 
-test: $(READY) data $(KERNEL_CONFIG)  ## Every check; prints one summary line
+test: $(READY) data $(KERNEL_CONFIG) $(MATHJAX)  ## Every check; prints one summary line
 	@failed=""; passed=0; \
 	for step in $(TEST_STEPS); do \
 	    echo "==> make $$step"; start=$$(date +%s); \

@@ -61,6 +61,8 @@ def check(layout: Layout, stages: tuple[str, ...] = STAGES) -> list[Problem]:
             zh, en = chapters.get(path), chapters.get(layout.counterpart(path))
             if zh and en:
                 problems += parity.listing_problems(layout, zh, en)
+            if zh:
+                problems += parity.admonition_problems(layout, zh)
     if "freshness" in stages:
         problems += notebooks.orphan_problems(layout)
         broken = {p.path for p in problems if p.kind.startswith("listing")}

@@ -112,7 +112,7 @@ def freshness_problems(chapter: Chapter, layout: Layout) -> list[Problem]:
         if a != b:
             return [Problem("stale-notebook", rel, None,
                             f"cell {index} differs from what {layout.rel(chapter.path)} and its "
-                            f"scripts give today ({_first(b[1])!r} vs {_first(a[1])!r})", fix)]
+                            f"scripts give today: {_difference(b, a)}", fix)]
     if len(want) != len(have):
         return [Problem("stale-notebook", rel, None,
                         f"has {len(have)} cells, its chapter gives {len(want)}", fix)]
@@ -132,8 +132,16 @@ def orphan_problems(layout: Layout) -> list[Problem]:
             for nb in sorted(layout.notebooks.rglob("*.ipynb")) if nb not in chapters]
 
 
-def _first(text: str) -> str:
-    return next((line.strip() for line in text.split("\n") if line.strip()), "")[:50]
+def _difference(stored: tuple, today: tuple) -> str:
+    if stored[0] != today[0]:
+        return f"it is a {stored[0]} cell, the chapter now gives a {today[0]} cell"
+    if stored[2] != today[2]:
+        return f"it came from {stored[2]}, the chapter now includes {today[2]}"
+    old, new = stored[1].split("\n"), today[1].split("\n")
+    for number, (a, b) in enumerate(zip(old, new), start=1):
+        if a != b:
+            return f"its line {number} reads {a.strip()[:50]!r}, the chapter now has {b.strip()[:50]!r}"
+    return f"it has {len(old)} lines, the chapter now gives {len(new)}"
 
 
 def execute(nb: nbformat.NotebookNode, workdir: Path) -> nbformat.NotebookNode:

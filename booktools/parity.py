@@ -7,6 +7,7 @@ the same listings in the same order.
 from __future__ import annotations
 
 import io
+import re
 import tokenize
 from pathlib import Path
 
@@ -90,3 +91,26 @@ def listing_problems(layout: Layout, zh: Chapter, en: Chapter) -> list[Problem]:
             f"has {len(b)} listings, {layout.rel(zh.path)} has {len(a)}",
             "include the same listings in the same order in both languages")]
     return []
+
+
+ENGLISH_TITLED = re.compile(r"^\s*(?:`{3,}|:{3,})\{(note|tip|warning|important|caution|hint|attention|"
+                            r"danger|error|seealso)\}")
+ZH_TITLES = {"note": "注意", "tip": "提示", "warning": "警告", "important": "重要",
+             "caution": "小心", "hint": "提示", "attention": "注意", "danger": "危险",
+             "error": "错误", "seealso": "参见"}
+
+
+def admonition_problems(layout: Layout, chapter: Chapter) -> list[Problem]:
+    """A zh page must not show Sphinx's English admonition titles ("Note", "Warning")."""
+    if chapter.syntax != "myst" or layout.rel(chapter.path).parts[1] != "zh":
+        return []
+    problems = []
+    for number, line in enumerate(chapter.path.read_text(encoding="utf-8").split("\n"), 1):
+        match = ENGLISH_TITLED.match(line)
+        if match:
+            kind = match[1]
+            problems.append(Problem(
+                "english-title", layout.rel(chapter.path), number,
+                f"{{{kind}}} is titled in English on a Chinese page",
+                f"write ```{{admonition}} {ZH_TITLES[kind]} with :class: {kind} on the next line"))
+    return problems
