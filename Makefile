@@ -20,10 +20,10 @@ KERNEL_CONFIG := $(IPYTHONDIR)/profile_default/ipython_kernel_config.py
 MATHJAX := .cache/site-extra/mathjax/tex-chtml.js
 MATHJAX_VERSION := 3.2.2
 
-TEST_STEPS := check test-tools test-site test-scripts test-notebooks
+TEST_STEPS := check test-tools test-site test-browser test-pdf test-scripts test-notebooks
 
-.PHONY: help html test check notebooks relink data figures clean \
-        test-tools test-site test-scripts test-notebooks
+.PHONY: help html pdf test check notebooks relink data figures clean \
+        test-tools test-site test-browser test-pdf test-scripts test-notebooks
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
@@ -57,6 +57,9 @@ html: $(READY) $(MATHJAX)  ## Build the site into _build/html from the stored no
 	@$(BIN)/jupyter-book build . --warningiserror --keep-going
 	@echo "==> Open _build/html/index.html"
 
+pdf: $(READY)  ## Build _build/pdf/book-zh.pdf and book-en.pdf with xelatex (installs TeX as root)
+	@$(BOOK) pdf
+
 notebooks: $(READY) data $(KERNEL_CONFIG)  ## Rebuild and execute the notebooks whose chapter or code changed (FORCE=1: all)
 	@$(OFFLINE) $(BOOK) notebooks $(if $(FORCE),--force)
 
@@ -70,13 +73,21 @@ check: $(READY)  ## Fast static checks: listing ranges, zh/en parity, notebook f
 	@$(BOOK) check
 
 test-tools: $(READY)  ## Tests of the tooling itself (pytest, sample books under tests/)
-	@$(OFFLINE) $(BIN)/pytest -q tests
+	@$(OFFLINE) $(BIN)/pytest -q tests --ignore=tests/site --ignore=tests/pdf
 
 test-site: $(READY) $(MATHJAX)  ## Build the site with warnings as errors, offline
 	@$(OFFLINE) $(BIN)/jupyter-book build . --all --warningiserror --keep-going --quiet
 
 test-scripts: $(READY) data  ## Run every script under code/, offline
 	@$(OFFLINE) $(BOOK) scripts
+
+test-browser: $(READY)  ## Load every page of the built site in headless Chromium, offline
+	@$(BOOK) system --why "make test-browser" chromium fonts-noto-cjk
+	@test -f _build/html/index.html || $(MAKE) --no-print-directory html
+	@$(OFFLINE) $(BIN)/pytest -q tests/site
+
+test-pdf: pdf  ## Check the PDFs: titles and Chinese text present, pages render
+	@$(OFFLINE) $(BIN)/pytest -q tests/pdf
 
 test-notebooks: $(READY) data $(KERNEL_CONFIG)  ## Re-execute every notebook with nbval, offline
 	@$(OFFLINE) $(BIN)/pytest -q --nbval notebooks --nbval-current-env \

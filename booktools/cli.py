@@ -6,6 +6,7 @@
     python -m booktools scripts [SCRIPT ...]
     python -m booktools offline -- COMMAND ...
     python -m booktools data
+    python -m booktools pdf [zh|en ...]
     python -m booktools system --why TARGET PACKAGE ...
 """
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import os
 
-from . import data, listings, notebooks, offline, parity, scripts, system
+from . import data, listings, notebooks, offline, parity, pdf, scripts, system
 from .chapters import Chapter, read_chapter
 from .layout import LANGUAGES, Layout
 from .problems import BookError, Problem
@@ -173,6 +174,20 @@ def cmd_data(layout: Layout, args) -> int:
     return 0
 
 
+def cmd_pdf(layout: Layout, args) -> int:
+    system.require(pdf.TEX_PACKAGES, "make pdf")
+    jupyter_book = str(Path(sys.executable).with_name("jupyter-book"))
+    problems = []
+    for lang in args.languages:
+        print(f"==> Building the {lang} PDF with xelatex (a minute or two)", flush=True)
+        target = pdf.build(layout, lang, jupyter_book)
+        print(f"    {layout.rel(target)}: {target.stat().st_size / 1e6:.1f} MB")
+        for char in pdf.missing_characters(layout, lang):
+            problems.append(Problem("pdf-missing-character", layout.rel(target), None,
+                                    f"no font has {char}", "add a font that has it to booktools/pdf.py"))
+    return report("pdf", problems, f"languages: {len(args.languages)}")
+
+
 def cmd_system(layout: Layout, args) -> int:
     system.require(args.packages, args.why)
     return 0
@@ -199,6 +214,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("command", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_offline)
     sub.add_parser("data", help="link the datasets into $KERAS_HOME").set_defaults(func=cmd_data)
+    p = sub.add_parser("pdf", help="build the PDF of each language with xelatex")
+    p.add_argument("languages", nargs="*", default=list(LANGUAGES))
+    p.set_defaults(func=cmd_pdf)
     p = sub.add_parser("system", help="make sure Debian packages are installed")
     p.add_argument("--why", required=True, help="the target that needs them")
     p.add_argument("packages", nargs="+")

@@ -1,0 +1,83 @@
+"""`make pdf`: one PDF per language, from the stored notebooks, with xelatex.
+
+Jupyter Book builds one LaTeX document per table of contents, so each language gets a
+table of contents of its own (its part of _toc.yml) and a configuration of its own
+(_config.yml plus the LaTeX settings below), written under _build/pdf/.
+"""
+from __future__ import annotations
+
+import copy
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import yaml
+
+from .layout import Layout
+
+TEX_PACKAGES = ["texlive-xetex", "texlive-latex-extra", "texlive-lang-chinese",
+                "texlive-fonts-recommended", "fonts-noto-cjk", "fonts-freefont-otf", "latexmk",
+                "poppler-utils"]
+TITLES = {"zh": "TensorFlow 2：从张量到模型", "en": "TensorFlow 2: From Tensors to Models"}
+# Chinese text appears in both editions (code, outputs, the terminology table).
+CJK = (r"\usepackage{xeCJK}" "\n"
+       r"\setCJKmainfont{Noto Serif CJK SC}" "\n"
+       r"\setCJKsansfont{Noto Sans CJK SC}" "\n"
+       r"\setCJKmonofont{Noto Sans Mono CJK SC}" "\n")
+MISSING = re.compile(r"Missing character: There is no (.+?) in font (.+?)!")
+
+
+def language_toc(layout: Layout, lang: str) -> dict:
+    toc = yaml.safe_load((layout.root / "_toc.yml").read_text(encoding="utf-8"))
+    chapters = [c for part in toc["parts"] for c in part["chapters"]
+                if c["file"].startswith(f"notebooks/{lang}/")]
+    appendix = [c for part in toc["parts"] for c in part["chapters"]
+                if not c["file"].startswith("notebooks/")]
+    return {"format": "jb-book", "root": chapters[0]["file"],
+            "chapters": chapters[1:] + appendix} if chapters else {}
+
+
+def language_config(layout: Layout, lang: str) -> dict:
+    config = yaml.safe_load((layout.root / "_config.yml").read_text(encoding="utf-8"))
+    config = copy.deepcopy(config)
+    config["title"] = TITLES[lang]
+    config["latex"] = {"latex_engine": "xelatex", "use_jupyterbook_latex": False,
+                       "latex_documents": {"targetname": f"book-{lang}.tex"}}
+    # Paths in the configuration are read relative to it: make them absolute.
+    config["sphinx"]["local_extensions"] = {
+        name: str(layout.root / path) for name, path in config["sphinx"]["local_extensions"].items()}
+    sphinx = config.setdefault("sphinx", {}).setdefault("config", {})
+    sphinx.update({"language": "zh_CN" if lang == "zh" else "en", "latex_use_xindy": False,
+                   "latex_elements": {"preamble": CJK, "papersize": "a4paper"}})
+    return config
+
+
+def build(layout: Layout, lang: str, jupyter_book: str) -> Path:
+    """Build one language's PDF; return its path. Raise RuntimeError naming the log."""
+    work = layout.root / "_build" / "pdf" / lang
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    toc, config = work / "_toc.yml", work / "_config.yml"
+    toc.write_text(yaml.safe_dump(language_toc(layout, lang), allow_unicode=True), "utf-8")
+    config.write_text(yaml.safe_dump(language_config(layout, lang), allow_unicode=True), "utf-8")
+    log = work / "build.log"
+    with open(log, "w", encoding="utf-8") as out:
+        done = subprocess.run([jupyter_book, "build", str(layout.root), "--builder", "pdflatex",
+                               "--toc", str(toc), "--config", str(config),
+                               "--path-output", str(work)], stdout=out, stderr=subprocess.STDOUT)
+    pdf = work / "_build" / "latex" / f"book-{lang}.pdf"
+    if done.returncode != 0 or not pdf.exists():
+        raise RuntimeError(f"the {lang} PDF did not build; see {layout.rel(log)} and "
+                           f"{layout.rel(pdf.with_suffix('.log'))}")
+    target = layout.root / "_build" / "pdf" / f"book-{lang}.pdf"
+    shutil.copyfile(pdf, target)
+    return target
+
+
+def missing_characters(layout: Layout, lang: str) -> list[str]:
+    """Characters xelatex could not find in any font (it warns and drops them)."""
+    log = layout.root / "_build" / "pdf" / lang / "_build" / "latex" / f"book-{lang}.log"
+    text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+    return sorted({f"{m[1]} ({m[2]})" for m in MISSING.finditer(text)})
