@@ -1,0 +1,72 @@
+# 用 tf.data 输入流水线为预定义架构（MobileNetV2）提供数据。
+import argparse
+import os
+
+import tensorflow as tf
+import tensorflow_datasets as tfds
+
+# tf_flowers 只需下载一次（约 220 MB）；本书自己运行时不联网
+# （构建工具会设置 BOOK_OFFLINE=1），改用 Fashion-MNIST，走的是同一条流水线。
+offline = os.environ.get("BOOK_OFFLINE") == "1"
+parser = argparse.ArgumentParser(description="MobileNetV2 on tf_flowers or Fashion-MNIST.")
+parser.add_argument("--dataset", choices=["tf_flowers", "fashion_mnist"],
+                    default="fashion_mnist" if offline else "tf_flowers")
+parser.add_argument("--steps", type=int, default=30)
+parser.add_argument("--image-size", type=int, default=96)
+args, _ = parser.parse_known_args()
+tf.keras.utils.set_random_seed(42)
+tf.config.experimental.enable_op_determinism()
+
+
+# 两个数据集都是 (image, label) 对：任意尺寸的 uint8 图像，整数标签。
+def load_images(name):
+    if name == "tf_flowers":
+        dataset, info = tfds.load(name, split="train", as_supervised=True, with_info=True)
+        return dataset, info.features["label"].names
+    (images, labels), _ = tf.keras.datasets.fashion_mnist.load_data()
+    names = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+             "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
+    return tf.data.Dataset.from_tensor_slices((images[..., None], labels)), names
+
+
+dataset, class_names = load_images(args.dataset)
+print(args.dataset, "classes:", class_names)
+
+
+# 每张图像：缩放尺寸，转成三通道，数值缩放到 [0, 1]。
+def preprocess(image, label):
+    image = tf.image.resize(image, [args.image_size, args.image_size])
+    if image.shape[-1] == 1:
+        image = tf.image.grayscale_to_rgb(image)
+    return image / 255.0, label
+
+
+# 流水线：并行解码和缩放，打乱，分批次，并在模型训练当前批次时
+# 预先准备好下一个批次。
+pipeline = (dataset
+            .map(preprocess, num_parallel_calls=tf.data.AUTOTUNE)
+            .shuffle(buffer_size=1000, seed=42)
+            .batch(32)
+            .prefetch(tf.data.AUTOTUNE))
+images, labels = next(iter(pipeline))
+print("batch:", images.shape, images.dtype, labels.shape)
+
+# 随机权重的 MobileNetV2（weights=None：无需下载），类别数用我们自己的。
+model = tf.keras.applications.MobileNetV2(
+    input_shape=(args.image_size, args.image_size, 3), alpha=0.35,
+    weights=None, classes=len(class_names))
+print("layers:", len(model.layers), "| parameters:", model.count_params())
+print("batch normalization layers:",
+      sum(isinstance(layer, tf.keras.layers.BatchNormalization) for layer in model.layers))
+
+# 同一个批次分别用推理模式和训练模式计算：批归一化的行为不同。
+inference = model(images, training=False)
+training = model(images, training=True)
+print(f"largest difference: {float(tf.reduce_max(tf.abs(inference - training))):.4f}")
+
+# 用 compile 和 fit 训练几步（Keras 训练流程另有一节专门介绍）。
+model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=1e-3),
+              loss=tf.keras.losses.SparseCategoricalCrossentropy(),
+              metrics=["accuracy"])
+history = model.fit(pipeline.take(args.steps), epochs=1, shuffle=False, verbose=0)
+print(f"after {args.steps} steps: loss {history.history['loss'][-1]:.3f}")

@@ -1,0 +1,53 @@
+# 基础一章中的线性模型 y = a * X + b，改写成 Keras 模型。
+import numpy as np
+import tensorflow as tf
+
+tf.keras.utils.set_random_seed(42)
+
+# 数据与前面相同，缩放到 [0, 1]；Keras 要求有批次轴：[samples, features]。
+years = np.array([2017, 2018, 2019, 2020, 2021, 2022, 2023], dtype=np.float32)
+prices = np.array([8.6, 9.3, 9.8, 10.6, 11.1, 11.9, 12.4], dtype=np.float32)
+X = ((years - years.min()) / (years.max() - years.min())).reshape(-1, 1)
+y = ((prices - prices.min()) / (prices.max() - prices.min())).reshape(-1, 1)
+print("X:", X.shape, "y:", y.shape)
+
+
+# 模型是一个类：在 __init__ 中创建各层，在 call() 中写计算过程。
+class Linear(tf.keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.dense = tf.keras.layers.Dense(
+            units=1,
+            activation=None,
+            kernel_initializer=tf.keras.initializers.Zeros(),
+            bias_initializer=tf.keras.initializers.Zeros(),
+        )
+
+    def call(self, inputs):
+        return self.dense(inputs)
+
+
+model = Linear()
+print("variables before the first call:", len(model.variables))
+print("prediction:", model(X[:2]).numpy().ravel())
+print("variables after it:", [v.path for v in model.variables])
+
+# 基础一章中的训练循环，只是用 model.variables 代替了 [a, b]。
+optimizer = tf.keras.optimizers.SGD(learning_rate=0.05)
+for step in range(1000):
+    with tf.GradientTape() as tape:
+        y_pred = model(X)
+        loss = tf.reduce_mean(tf.square(y_pred - y))
+    grads = tape.gradient(loss, model.variables)
+    optimizer.apply_gradients(zip(grads, model.variables))
+print(f"loss = {loss.numpy():.6f}")
+for variable in model.variables:
+    print(variable.path, variable.shape, variable.numpy().ravel().round(4))
+
+# Dense 计算 activation(inputs @ kernel + bias)；偏置沿批次轴广播。
+layer = tf.keras.layers.Dense(units=3, activation="relu")
+batch = tf.constant([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0], [7.0, 8.0]])
+output = layer(batch)
+print("kernel:", layer.kernel.shape, "bias:", layer.bias.shape, "output:", output.shape)
+by_hand = tf.nn.relu(batch @ layer.kernel + layer.bias)
+print("same as by hand:", bool(tf.reduce_all(tf.abs(output - by_hand) < 1e-6)))

@@ -1,0 +1,130 @@
+# 字符级文本生成，手工按时间步展开 LSTM 单元。
+import argparse
+import hashlib
+import sys
+
+import numpy as np
+import tensorflow as tf
+
+parser = argparse.ArgumentParser(description="Train a character-level LSTM and sample text.")
+parser.add_argument("--corpus", choices=["pydoc", "nietzsche"], default="pydoc")
+parser.add_argument("--steps", type=int, default=1000)
+parser.add_argument("--seq-length", type=int, default=32)
+parser.add_argument("--batch-size", type=int, default=128)
+parser.add_argument("--units", type=int, default=256)
+args, _ = parser.parse_known_args()
+tf.keras.utils.set_random_seed(42)
+tf.config.experimental.enable_op_determinism()
+
+
+# 语料：Python 自带的参考文档，随每个 Python 一起发布
+# （pydoc_data 模块）；或者手册中用到的尼采文本，只需下载一次。
+def load_corpus(name):
+    if name == "nietzsche":
+        path = tf.keras.utils.get_file(
+            "nietzsche.txt", origin="https://s3.amazonaws.com/text-datasets/nietzsche.txt")
+        with open(path, encoding="utf-8") as handle:
+            return handle.read().lower()
+    from pydoc_data.topics import topics
+    text = "\n\n".join(topics[key] for key in sorted(topics))
+    # 去掉只用来给标题加下划线的行（"*****"）。
+    return "\n".join(line for line in text.split("\n") if line.strip("*") or not line)
+
+
+text = load_corpus(args.corpus)
+print(f"Python {sys.version_info.major}.{sys.version_info.minor}, {len(text):,} characters, "
+      f"sha256 {hashlib.sha256(text.encode()).hexdigest()[:12]}")
+print(text[:300])
+
+
+# 字符 <-> 整数 id；训练样本是从文本中随机截取的窗口。
+class CharData:
+    def __init__(self, text):
+        self.chars = sorted(set(text))
+        self.index = {char: i for i, char in enumerate(self.chars)}
+        self.ids = np.array([self.index[char] for char in text], dtype=np.int32)
+
+    def get_batch(self, seq_length, batch_size):
+        # 输入：seq_length 个字符；目标：紧随其后的那个字符。
+        starts = np.random.randint(0, len(self.ids) - seq_length, batch_size)
+        inputs = np.stack([self.ids[s:s + seq_length] for s in starts])
+        targets = self.ids[starts + seq_length]
+        return inputs, targets
+
+    def decode(self, ids):
+        return "".join(self.chars[i] for i in ids)
+
+
+chars = CharData(text)
+print("vocabulary:", len(chars.chars), "characters")
+inputs, targets = chars.get_batch(seq_length=20, batch_size=2)
+print(repr(chars.decode(inputs[0])), "->", repr(chars.decode([targets[0]])))
+
+
+# 模型一次读入一个字符：单元根据当前输入和上一步的状态
+# 更新自己的状态；全连接层为下一个字符打分。
+class CharRNN(tf.keras.Model):
+    def __init__(self, vocab_size, units):
+        super().__init__()
+        self.vocab_size = vocab_size
+        self.cell = tf.keras.layers.LSTMCell(units)
+        self.dense = tf.keras.layers.Dense(vocab_size)
+
+    def call(self, inputs):                                  # [batch, seq_length] 的 id
+        x = tf.one_hot(inputs, depth=self.vocab_size)        # [batch, seq_length, vocab]
+        batch = tf.shape(inputs)[0]
+        state = [tf.zeros([batch, self.cell.units])] * 2     # LSTM 的 h 和 c
+        for t in range(inputs.shape[1]):
+            output, state = self.cell(x[:, t, :], state)     # 递推的一步
+        return self.dense(output)                            # [batch, vocab] 的 logits
+
+
+model = CharRNN(vocab_size=len(chars.chars), units=args.units)
+optimizer = tf.keras.optimizers.Adam(learning_rate=1e-2, clipnorm=1.0)
+
+
+@tf.function
+def train_step(inputs, targets):
+    with tf.GradientTape() as tape:
+        logits = model(inputs)
+        loss = tf.reduce_mean(tf.keras.losses.sparse_categorical_crossentropy(
+            targets, logits, from_logits=True))
+    grads = tape.gradient(loss, model.trainable_variables)
+    optimizer.apply_gradients(zip(grads, model.trainable_variables))
+    return loss
+
+
+losses = []
+for step in range(1, args.steps + 1):
+    losses.append(float(train_step(*chars.get_batch(args.seq_length, args.batch_size))))
+    if step % 200 == 0:
+        print(f"step {step:5d}: loss {np.mean(losses[-200:]):.3f}")
+
+
+# 采样：在 softmax 之前把得分除以温度。温度低时
+# 选最可能的字符，温度高时更敢于冒险。
+def sample(logits, temperature):
+    scaled = logits / temperature
+    probabilities = np.exp(scaled - scaled.max())
+    probabilities /= probabilities.sum()
+    return np.random.choice(len(probabilities), p=probabilities)
+
+
+@tf.function
+def next_logits(window):
+    return model(window)[0]
+
+
+def generate(prompt, length, temperature):
+    ids = [chars.index[char] for char in prompt]
+    for _ in range(length):
+        window = np.array([ids[-args.seq_length:]], dtype=np.int32)
+        ids.append(sample(next_logits(window).numpy(), temperature))
+    return chars.decode(ids)
+
+
+np.random.seed(0)
+prompt = "The value of the expression is the "
+for temperature in [0.2, 0.6, 1.0, 1.2]:
+    print(f"--- temperature {temperature} ---")
+    print(generate(prompt, length=200, temperature=temperature)[len(prompt):])
