@@ -114,7 +114,7 @@ def cmd_relink(layout: Layout, args) -> int:
                   f"{result.listing.span} -> {new} ({how})")
             if result.similarity < 1:
                 print("    the code was edited: read it, then run `make notebooks`")
-    return report("relink", problems, f"{moved} range(s) rewritten, {failed} not found")
+    return report("relink", problems, f"{moved} listing(s) found again, {failed} not found")
 
 
 def cmd_notebooks(layout: Layout, args) -> int:

@@ -8,8 +8,8 @@ tf.config.experimental.enable_op_determinism()
 
 # A layer creates its variables in build(), when the input shape is first known.
 class LinearLayer(tf.keras.layers.Layer):
-    def __init__(self, units):
-        super().__init__()
+    def __init__(self, units, **kwargs):
+        super().__init__(**kwargs)
         self.units = units
 
     def build(self, input_shape):  # input_shape: [batch, input_dim]
@@ -30,7 +30,7 @@ print(layer(tf.ones([2, 4])).shape, [tuple(w.shape) for w in layer.weights])
 # the Loss base class averages them over the batch.
 class MeanSquaredError(tf.keras.losses.Loss):
     def call(self, y_true, y_pred):
-        return tf.reduce_mean(tf.square(y_pred - y_true), axis=-1)
+        return tf.reduce_mean((y_true - y_pred) ** 2, axis=-1)
 
 
 y_true = tf.constant([[0.0, 1.0], [1.0, 1.0]])

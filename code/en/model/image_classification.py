@@ -54,8 +54,8 @@ plt.show()
 
 # The model: flatten each image, one hidden layer of 100 units, ten class scores.
 class MLP(tf.keras.Model):
-    def __init__(self):
-        super().__init__()
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
         self.flatten = tf.keras.layers.Flatten()
         self.dense1 = tf.keras.layers.Dense(units=100, activation="relu")
         self.dense2 = tf.keras.layers.Dense(units=10)
@@ -138,8 +138,8 @@ print("parameters:", mlp.count_params())
 
 # A convolutional network: two convolution + pooling stages, then two dense layers.
 class CNN(tf.keras.Model):
-    def __init__(self):
-        super().__init__()
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
         self.conv1 = tf.keras.layers.Conv2D(
             filters=16, kernel_size=3, padding="same", activation="relu")
         self.pool1 = tf.keras.layers.MaxPool2D(pool_size=2, strides=2)

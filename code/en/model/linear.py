@@ -14,8 +14,8 @@ print("X:", X.shape, "y:", y.shape)
 
 # A model is a class: layers are created in __init__, the computation goes in call().
 class Linear(tf.keras.Model):
-    def __init__(self):
-        super().__init__()
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
         self.dense = tf.keras.layers.Dense(
             units=1,
             activation=None,

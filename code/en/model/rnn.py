@@ -64,18 +64,18 @@ print(repr(chars.decode(inputs[0])), "->", repr(chars.decode([targets[0]])))
 # The model reads one character at a time: the cell updates its state from the
 # current input and the previous state; a dense layer scores the next character.
 class CharRNN(tf.keras.Model):
-    def __init__(self, vocab_size, units):
-        super().__init__()
+    def __init__(self, vocab_size, units, **kwargs):
+        super().__init__(**kwargs)
         self.vocab_size = vocab_size
-        self.cell = tf.keras.layers.LSTMCell(units)
+        self.lstm_cell = tf.keras.layers.LSTMCell(units)
         self.dense = tf.keras.layers.Dense(vocab_size)
 
     def call(self, inputs):                                  # [batch, seq_length] ids
         x = tf.one_hot(inputs, depth=self.vocab_size)        # [batch, seq_length, vocab]
         batch = tf.shape(inputs)[0]
-        state = [tf.zeros([batch, self.cell.units])] * 2     # h and c of the LSTM
+        state = [tf.zeros([batch, self.lstm_cell.units])] * 2  # h and c of the LSTM
         for t in range(inputs.shape[1]):
-            output, state = self.cell(x[:, t, :], state)     # one step of the recurrence
+            output, state = self.lstm_cell(x[:, t, :], state)  # one step of the recurrence
         return self.dense(output)                            # [batch, vocab] logits
 
 

@@ -8,8 +8,8 @@ tf.config.experimental.enable_op_determinism()
 
 # 层在 build() 中创建自己的变量，此时才第一次知道输入的形状。
 class LinearLayer(tf.keras.layers.Layer):
-    def __init__(self, units):
-        super().__init__()
+    def __init__(self, units, **kwargs):
+        super().__init__(**kwargs)
         self.units = units
 
     def build(self, input_shape):  # input_shape：[batch, input_dim]
@@ -30,7 +30,7 @@ print(layer(tf.ones([2, 4])).shape, [tuple(w.shape) for w in layer.weights])
 # 基类 Loss 再在批次上求平均。
 class MeanSquaredError(tf.keras.losses.Loss):
     def call(self, y_true, y_pred):
-        return tf.reduce_mean(tf.square(y_pred - y_true), axis=-1)
+        return tf.reduce_mean((y_true - y_pred) ** 2, axis=-1)
 
 
 y_true = tf.constant([[0.0, 1.0], [1.0, 1.0]])

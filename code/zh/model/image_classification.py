@@ -54,8 +54,8 @@ plt.show()
 
 # 模型：把每张图像展平，经过一个 100 个单元的隐藏层，输出十个类别的得分。
 class MLP(tf.keras.Model):
-    def __init__(self):
-        super().__init__()
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
         self.flatten = tf.keras.layers.Flatten()
         self.dense1 = tf.keras.layers.Dense(units=100, activation="relu")
         self.dense2 = tf.keras.layers.Dense(units=10)
@@ -138,8 +138,8 @@ print("parameters:", mlp.count_params())
 
 # 卷积神经网络：两级卷积 + 池化，再接两个全连接层。
 class CNN(tf.keras.Model):
-    def __init__(self):
-        super().__init__()
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
         self.conv1 = tf.keras.layers.Conv2D(
             filters=16, kernel_size=3, padding="same", activation="relu")
         self.pool1 = tf.keras.layers.MaxPool2D(pool_size=2, strides=2)

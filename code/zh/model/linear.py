@@ -14,8 +14,8 @@ print("X:", X.shape, "y:", y.shape)
 
 # 模型是一个类：在 __init__ 中创建各层，在 call() 中写计算过程。
 class Linear(tf.keras.Model):
-    def __init__(self):
-        super().__init__()
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
         self.dense = tf.keras.layers.Dense(
             units=1,
             activation=None,

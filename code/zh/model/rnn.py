@@ -64,18 +64,18 @@ print(repr(chars.decode(inputs[0])), "->", repr(chars.decode([targets[0]])))
 # 模型一次读入一个字符：单元根据当前输入和上一步的状态
 # 更新自己的状态；全连接层为下一个字符打分。
 class CharRNN(tf.keras.Model):
-    def __init__(self, vocab_size, units):
-        super().__init__()
+    def __init__(self, vocab_size, units, **kwargs):
+        super().__init__(**kwargs)
         self.vocab_size = vocab_size
-        self.cell = tf.keras.layers.LSTMCell(units)
+        self.lstm_cell = tf.keras.layers.LSTMCell(units)
         self.dense = tf.keras.layers.Dense(vocab_size)
 
     def call(self, inputs):                                  # [batch, seq_length] 的 id
         x = tf.one_hot(inputs, depth=self.vocab_size)        # [batch, seq_length, vocab]
         batch = tf.shape(inputs)[0]
-        state = [tf.zeros([batch, self.cell.units])] * 2     # LSTM 的 h 和 c
+        state = [tf.zeros([batch, self.lstm_cell.units])] * 2  # LSTM 的 h 和 c
         for t in range(inputs.shape[1]):
-            output, state = self.cell(x[:, t, :], state)     # 递推的一步
+            output, state = self.lstm_cell(x[:, t, :], state)  # 递推的一步
         return self.dense(output)                            # [batch, vocab] 的 logits
 
 
