@@ -142,10 +142,10 @@ class CNN(tf.keras.Model):
         super().__init__(**kwargs)
         self.conv1 = tf.keras.layers.Conv2D(
             filters=16, kernel_size=3, padding="same", activation="relu")
-        self.pool1 = tf.keras.layers.MaxPool2D(pool_size=2, strides=2)
+        self.pool1 = tf.keras.layers.MaxPool2D(pool_size=2)  # strides = pool_size
         self.conv2 = tf.keras.layers.Conv2D(
             filters=32, kernel_size=3, padding="same", activation="relu")
-        self.pool2 = tf.keras.layers.MaxPool2D(pool_size=2, strides=2)
+        self.pool2 = tf.keras.layers.MaxPool2D(pool_size=2)
         self.flatten = tf.keras.layers.Flatten()
         self.dense1 = tf.keras.layers.Dense(units=128, activation="relu")
         self.dense2 = tf.keras.layers.Dense(units=10)

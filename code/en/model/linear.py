@@ -36,8 +36,8 @@ print("variables after it:", [v.path for v in model.variables])
 optimizer = tf.keras.optimizers.SGD(learning_rate=0.05)
 for step in range(1000):
     with tf.GradientTape() as tape:
-        y_pred = model(X)
-        loss = tf.reduce_mean(tf.square(y_pred - y))
+        prediction = model(X)
+        loss = tf.reduce_mean((prediction - y) ** 2)
     grads = tape.gradient(loss, model.variables)
     optimizer.apply_gradients(zip(grads, model.variables))
 print(f"loss = {loss.numpy():.6f}")

@@ -28,14 +28,14 @@ print(layer(tf.ones([2, 4])).shape, [tuple(w.shape) for w in layer.weights])
 
 # 损失函数：call() 接收标签和预测值，为每个样本返回一个损失；
 # 基类 Loss 再在批次上求平均。
-class MeanSquaredError(tf.keras.losses.Loss):
+class MSELoss(tf.keras.losses.Loss):
     def call(self, y_true, y_pred):
-        return tf.reduce_mean((y_true - y_pred) ** 2, axis=-1)
+        return tf.reduce_mean(tf.math.squared_difference(y_pred, y_true), axis=-1)
 
 
 y_true = tf.constant([[0.0, 1.0], [1.0, 1.0]])
 y_pred = tf.constant([[0.5, 1.0], [0.0, 2.0]])
-print("ours: ", float(MeanSquaredError()(y_true, y_pred)))
+print("ours: ", float(MSELoss()(y_true, y_pred)))
 print("Keras:", float(tf.keras.losses.MeanSquaredError()(y_true, y_pred)))
 
 

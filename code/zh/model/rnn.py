@@ -68,7 +68,7 @@ class CharRNN(tf.keras.Model):
         super().__init__(**kwargs)
         self.vocab_size = vocab_size
         self.lstm_cell = tf.keras.layers.LSTMCell(units)
-        self.dense = tf.keras.layers.Dense(vocab_size)
+        self.readout = tf.keras.layers.Dense(vocab_size)
 
     def call(self, inputs):                                  # [batch, seq_length] 的 id
         x = tf.one_hot(inputs, depth=self.vocab_size)        # [batch, seq_length, vocab]
@@ -76,7 +76,7 @@ class CharRNN(tf.keras.Model):
         state = [tf.zeros([batch, self.lstm_cell.units])] * 2  # LSTM 的 h 和 c
         for t in range(inputs.shape[1]):
             output, state = self.lstm_cell(x[:, t, :], state)  # 递推的一步
-        return self.dense(output)                            # [batch, vocab] 的 logits
+        return self.readout(output)                          # [batch, vocab] 的 logits
 
 
 model = CharRNN(vocab_size=len(chars.chars), units=args.units)
