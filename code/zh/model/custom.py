@@ -29,8 +29,8 @@ print(layer(tf.ones([2, 4])).shape, [tuple(w.shape) for w in layer.weights])
 # 损失函数：call() 接收标签和预测值，为每个样本返回一个损失；
 # 基类 Loss 再在批次上求平均。
 class MSELoss(tf.keras.losses.Loss):
-    def call(self, y_true, y_pred):
-        return tf.reduce_mean(tf.math.squared_difference(y_pred, y_true), axis=-1)
+    def call(self, labels, predictions):
+        return tf.reduce_mean(tf.math.squared_difference(predictions, labels), axis=-1)
 
 
 y_true = tf.constant([[0.0, 1.0], [1.0, 1.0]])

@@ -60,8 +60,8 @@ class MLP(tf.keras.Model):
         self.dense1 = tf.keras.layers.Dense(units=100, activation="relu")
         self.dense2 = tf.keras.layers.Dense(units=10)
 
-    def call(self, inputs):      # [batch, 28, 28, 1]
-        x = self.flatten(inputs)  # [batch, 784]
+    def call(self, images):      # [batch, 28, 28, 1]
+        x = self.flatten(images)  # [batch, 784]
         x = self.dense1(x)        # [batch, 100]
         x = self.dense2(x)        # [batch, 10]
         return tf.nn.softmax(x)   # 各类别概率，总和为 1
@@ -150,8 +150,8 @@ class CNN(tf.keras.Model):
         self.dense1 = tf.keras.layers.Dense(units=128, activation="relu")
         self.dense2 = tf.keras.layers.Dense(units=10)
 
-    def call(self, inputs):      # [batch, 28, 28, 1]
-        x = self.conv1(inputs)    # [batch, 28, 28, 16]
+    def call(self, images):      # [batch, 28, 28, 1]
+        x = self.conv1(images)    # [batch, 28, 28, 16]
         x = self.pool1(x)         # [batch, 14, 14, 16]
         x = self.conv2(x)         # [batch, 14, 14, 32]
         x = self.pool2(x)         # [batch, 7, 7, 32]

@@ -18,9 +18,9 @@ class Linear(tf.keras.Model):
         super().__init__(**kwargs)
         self.dense = tf.keras.layers.Dense(
             units=1,
-            activation=None,
             kernel_initializer=tf.keras.initializers.Zeros(),
             bias_initializer=tf.keras.initializers.Zeros(),
+            activation=None,
         )
 
     def call(self, inputs):
