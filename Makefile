@@ -22,8 +22,18 @@ MATHJAX_VERSION := 3.2.2
 
 TEST_STEPS := check test-tools test-site test-browser test-pdf test-scripts test-notebooks
 
+# Each program is executed once: `make notebooks` runs the English notebooks with this
+# machine's defaults and gives each Chinese notebook its twin's outputs (`make check` proves
+# they match). `make test` re-executes them as another CPU would: oneDNN capped at SSE4.1
+# and one intra-op thread per kernel, two kernels at a time. Outputs that pass there hold
+# beyond the machine that made them (cells compare exactly unless their listing names a
+# policy in code/compare-policies.toml).
+EXECUTED := en
+FOREIGN_CPU := ONEDNN_MAX_CPU_ISA=SSE41 TF_NUM_INTRAOP_THREADS=1
+WORKERS := 2
+
 .PHONY: help html pdf test check notebooks relink data figures clean \
-        test-tools test-site test-browser test-pdf test-scripts test-notebooks
+        test-tools test-site test-browser test-pdf test-scripts test-notebooks bench
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
@@ -78,8 +88,8 @@ test-tools: $(READY)  ## Tests of the tooling itself (pytest, sample books under
 test-site: $(READY) $(MATHJAX)  ## Build the site with warnings as errors, offline
 	@$(OFFLINE) $(BIN)/jupyter-book build . --all --warningiserror --keep-going --quiet
 
-test-scripts: $(READY) data  ## Run every script under code/, offline
-	@$(OFFLINE) $(BOOK) scripts
+test-scripts: $(READY) data  ## Run every program under code/ once (its English script), offline
+	@$(OFFLINE) env $(FOREIGN_CPU) $(BOOK) scripts --jobs $(WORKERS)
 
 test-browser: $(READY)  ## Load every page of the built site in headless Chromium, offline
 	@$(BOOK) system --why "make test-browser" chromium fonts-noto-cjk
@@ -89,18 +99,24 @@ test-browser: $(READY)  ## Load every page of the built site in headless Chromiu
 test-pdf: pdf  ## Check the PDFs: titles and Chinese text present, pages render
 	@$(OFFLINE) $(BIN)/pytest -q tests/pdf
 
-test-notebooks: $(READY) data $(KERNEL_CONFIG)  ## Re-execute every notebook with nbval, offline
-	@$(OFFLINE) $(BIN)/pytest -q --nbval notebooks --nbval-current-env \
+test-notebooks: $(READY) data $(KERNEL_CONFIG)  ## Re-execute the notebooks with nbval on a foreign CPU setting, offline
+	@$(OFFLINE) env $(FOREIGN_CPU) $(BIN)/python -m pytest -q -p booktools.nbval_plugin \
+	    --book-nbval notebooks/$(EXECUTED) -n $(WORKERS) --dist loadfile --nbval-current-env \
 	    --nbval-cell-timeout=1800 --nbval-sanitize-with booktools/nbval_sanitize.cfg
 
-test: $(READY) data $(KERNEL_CONFIG) $(MATHJAX)  ## Every check; prints one summary line
-	@failed=""; passed=0; \
+bench: $(READY) data $(KERNEL_CONFIG)  ## Time each notebook, and the book's training loops next to fit
+	@$(OFFLINE) $(BOOK) bench
+
+test: $(READY) data $(KERNEL_CONFIG) $(MATHJAX)  ## Every check; ends with a table of the steps and one summary line
+	@failed=""; passed=0; table=""; began=$$(date +%s); \
 	for step in $(TEST_STEPS); do \
 	    echo "==> make $$step"; start=$$(date +%s); \
-	    if $(MAKE) --no-print-directory $$step; then passed=$$((passed + 1)); \
-	    else failed="$$failed $$step"; fi; \
-	    echo "    $$step took $$(( $$(date +%s) - start )) s"; \
+	    if $(MAKE) --no-print-directory $$step; then passed=$$((passed + 1)); result=passed; \
+	    else failed="$$failed $$step"; result=FAILED; fi; \
+	    table="$$table$$(printf '%-16s %6s s  %s' $$step $$(( $$(date +%s) - start )) $$result)\n"; \
 	done; \
+	printf '\n%-16s %8s  %s\n' step "wall" result; printf "$$table"; \
+	printf '%-16s %6s s\n\n' total $$(( $$(date +%s) - began )); \
 	count=$$(echo $$failed | wc -w); \
 	if [ -n "$$failed" ]; then echo "make test: failed:$$failed"; fi; \
 	echo "make test: $$passed passed, $$count failed"; \

@@ -36,6 +36,8 @@ class Listing:
     script: Path      # the path resolved
     start: int        # first included line, 1-based
     end: int          # last included line, inclusive
+    compare: str | None = None  # the output comparison policy (``:compare:``), if any
+    compare_line: int | None = None
 
     @property
     def span(self) -> str:
@@ -84,8 +86,9 @@ def _listing(chapter: Path, root: Path, line: int, written: str,
             "listing-syntax", rel, lines_line, f":lines: {spec!r} is not a single range",
             "write ':lines: START-END' (one range, both ends given), e.g. ':lines: 3-12'"))
     start, end = int(match[1]), int(match[2])
+    compare_line, compare = options.get("compare", (None, None))
     return Listing(chapter, line, lines_line, written, _resolve(chapter, root, written),
-                   start, end)
+                   start, end, compare or None, compare_line)
 
 
 def _chunks(lines: list[str], taken: list[tuple[int, int]]) -> list[tuple[int, str]]:

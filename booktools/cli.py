@@ -3,7 +3,8 @@
     python -m booktools check [--stage listings|parity|freshness]
     python -m booktools relink
     python -m booktools notebooks [--force] [CHAPTER ...]
-    python -m booktools scripts [SCRIPT ...]
+    python -m booktools scripts [--jobs N] [SCRIPT ...]
+    python -m booktools bench
     python -m booktools offline -- COMMAND ...
     python -m booktools data
     python -m booktools pdf [zh|en ...]
@@ -19,12 +20,12 @@ from pathlib import Path
 
 import os
 
-from . import data, listings, notebooks, offline, parity, pdf, scripts, system
+from . import data, listings, notebooks, offline, parity, pdf, policies, scripts, system
 from .chapters import Chapter, read_chapter
-from .layout import LANGUAGES, Layout
+from .layout import EXECUTED, LANGUAGES, Layout
 from .problems import BookError, Problem
 
-STAGES = ("listings", "parity", "freshness")
+STAGES = ("listings", "parity", "policies", "freshness")
 
 
 def load_chapters(layout: Layout, problems: list[Problem]) -> dict[Path, Chapter]:
@@ -64,6 +65,8 @@ def check(layout: Layout, stages: tuple[str, ...] = STAGES) -> list[Problem]:
                 problems += parity.listing_problems(layout, zh, en)
             if zh:
                 problems += parity.admonition_problems(layout, zh)
+    if "policies" in stages:
+        problems += policy_problems(layout, chapters)
     if "freshness" in stages:
         problems += notebooks.orphan_problems(layout)
         broken = {p.path for p in problems if p.kind.startswith("listing")}
@@ -71,6 +74,20 @@ def check(layout: Layout, stages: tuple[str, ...] = STAGES) -> list[Problem]:
             if layout.rel(chapter.path) not in broken:
                 problems += notebooks.freshness_problems(chapter, layout)
     return problems
+
+
+def policy_problems(layout: Layout, chapters: dict[Path, Chapter]) -> list[Problem]:
+    try:
+        known = policies.load(layout.code)
+    except BookError as err:
+        return [err.problem]
+    used: dict[str, list] = {}
+    for chapter in chapters.values():
+        for listing in chapter.listings:
+            if listing.compare:
+                used.setdefault(listing.compare, []).append(
+                    (layout.rel(chapter.path), listing.compare_line))
+    return policies.chapter_problems(known, used)
 
 
 def report(what: str, problems: list[Problem], counted: str) -> int:
@@ -89,7 +106,7 @@ def cmd_check(layout: Layout, args) -> int:
     problems = check(layout, stages)
     counted = (f"chapters: {sum(len(layout.chapters(l)) for l in LANGUAGES)}, "
                f"scripts: {sum(len(layout.scripts(l)) for l in LANGUAGES)}")
-    return report("check " + "+".join(stages), problems, counted)
+    return report("check" if stages == STAGES else "check " + "+".join(stages), problems, counted)
 
 
 def cmd_relink(layout: Layout, args) -> int:
@@ -124,7 +141,9 @@ def cmd_notebooks(layout: Layout, args) -> int:
         return report("notebooks", problems, "nothing built; fix these first")
     chapters = load_chapters(layout, problems)
     wanted = {Path(c).resolve() for c in args.chapters}
-    for path, chapter in chapters.items():
+    wanted |= {layout.counterpart(p) for p in wanted if p.is_relative_to(layout.book)}
+    executed_first = sorted(chapters.items(), key=lambda i: layout.rel(i[0]).parts[1] != EXECUTED)
+    for path, chapter in executed_first:
         if wanted and path.resolve() not in wanted:
             continue
         print(f"==> {layout.rel(layout.notebook_for(path))}: ", end="", flush=True)
@@ -149,17 +168,30 @@ def _moved(problem: Problem, layout: Layout) -> bool:
 
 
 def cmd_scripts(layout: Layout, args) -> int:
-    targets = [Path(s) for s in args.scripts] or [s for l in LANGUAGES for s in layout.scripts(l)]
-    problems, quick = [], scripts.quick_args(layout)
-    for script in targets:
+    """Each program once: its script in the executed language (parity proves the twin the
+    same program), several at a time with --jobs."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    targets = [Path(s).resolve() for s in args.scripts] or layout.scripts(EXECUTED)
+    quick = scripts.quick_args(layout)
+
+    def run(script: Path):
         lang = layout.rel(script).parts[1]
-        args = quick.get(script.resolve().relative_to(layout.code / lang).as_posix(), [])
-        print(f"==> python {' '.join([str(layout.rel(script)), *args])}", end=" ", flush=True)
-        problem, seconds = scripts.run(script.resolve(), layout, args)
-        print(f"{'FAILED' if problem else 'ok'} ({seconds:.0f} s)", flush=True)
-        if problem:
-            problems.append(problem)
+        extra = quick.get(script.relative_to(layout.code / lang).as_posix(), [])
+        problem, seconds = scripts.run(script, layout, extra)
+        print(f"==> python {' '.join([str(layout.rel(script)), *extra])} "
+              f"{'FAILED' if problem else 'ok'} ({seconds:.0f} s)", flush=True)
+        return problem
+
+    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        problems = [p for p in pool.map(run, targets) if p]
     return report("scripts", problems, f"scripts: {len(targets)}")
+
+
+def cmd_bench(layout: Layout, args) -> int:
+    from . import bench
+    print(bench.report(layout))
+    return 0
 
 
 def cmd_offline(layout: Layout, args) -> int:
@@ -207,9 +239,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--force", action="store_true", help="execute even fresh notebooks")
     p.add_argument("chapters", nargs="*", help="only these chapter files")
     p.set_defaults(func=cmd_notebooks)
-    p = sub.add_parser("scripts", help="run every script under code/")
-    p.add_argument("scripts", nargs="*")
+    p = sub.add_parser("scripts", help="run every program under code/ once")
+    p.add_argument("scripts", nargs="*", help="only these scripts (default: every English script)")
+    p.add_argument("--jobs", type=int, default=1, help="scripts run at a time")
     p.set_defaults(func=cmd_scripts)
+    sub.add_parser("bench", help="time the notebooks, and the book's loops next to fit").set_defaults(
+        func=cmd_bench)
     p = sub.add_parser("offline", help="run a command with the network cut off")
     p.add_argument("command", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_offline)

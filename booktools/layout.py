@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 LANGUAGES = ("zh", "en")
+EXECUTED = "en"  # the language whose notebooks run; the other takes their outputs
 CHAPTER_SUFFIXES = (".md", ".rst")
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from .chapters import Chapter, Listing
 from .fileio import write_if_changed
 from .layout import Layout
+from .parity import without_comments
 from .problems import Problem
 
 CELL_KEY = "book"          # notebook cell metadata: {"book": {"script": ..., "lines": ...}}
@@ -105,7 +106,8 @@ def key(listing: Listing, layout: Layout) -> tuple[str, str]:
 
 def check_chapter(chapter: Chapter, layout: Layout) -> list[Problem]:
     problems = []
-    for listing, before in zip(chapter.listings, recorded(chapter, layout)):
+    twin = _twin_cells(chapter, layout)
+    for index, (listing, before) in enumerate(zip(chapter.listings, recorded(chapter, layout))):
         script, problem = _load(listing, layout)
         if problem:
             problems.append(problem)
@@ -113,7 +115,15 @@ def check_chapter(chapter: Chapter, layout: Layout) -> list[Problem]:
         found = range_problems(listing, script, layout)
         problems += found
         now = script.text(listing.start, listing.end)
-        if not found and before is not None and before != now:
+        if not found and before is not None and before != now and index < len(twin) \
+                and without_comments(twin[index]) == without_comments(now):
+            notebook = layout.rel(layout.notebook_for(chapter.path))
+            problems.append(Problem(
+                "notebook-edited", notebook, None,
+                f"the cell of listing {index + 1} holds code that neither lines {listing.span} of "
+                f"{layout.rel(listing.script)} nor the twin notebook holds: it was edited by hand",
+                f"never edit a notebook; delete {notebook} and run `make notebooks`"))
+        elif not found and before is not None and before != now:
             problems.append(Problem(
                 "listing-drift", layout.rel(chapter.path), listing.lines_line,
                 f"lines {listing.span} of {layout.rel(listing.script)} no longer hold the code "
@@ -121,6 +131,15 @@ def check_chapter(chapter: Chapter, layout: Layout) -> list[Problem]:
                 "run `make relink` to find that code again; if you edited it on purpose, "
                 "run `make relink` and then `make notebooks`"))
     return problems
+
+
+def _twin_cells(chapter: Chapter, layout: Layout) -> list[str]:
+    """The listing code recorded by the other language's notebook of this chapter."""
+    try:
+        twin = layout.notebook_for(layout.counterpart(chapter.path))
+    except (KeyError, IndexError, ValueError):
+        return []
+    return [_source(c) for c in _listing_cells(twin)]
 
 
 def _load(listing: Listing, layout: Layout) -> tuple[Script | None, Problem | None]:

@@ -2,21 +2,28 @@
 
 Prose becomes markdown cells (reStructuredText prose is wrapped in an ``{eval-rst}``
 block, which MyST-NB renders), each listing becomes a code cell that records where its
-code came from. Staleness is decided by content: a notebook is rebuilt and executed only
-when its cells differ from what the chapter and scripts give today.
+code came from (and its comparison policy, if the listing names one). Staleness is
+decided by content: a notebook is rebuilt and executed only when its cells differ from
+what the chapter and scripts give today.
+
+Each program is executed once: the notebooks of ``EXECUTED`` (English) run in a kernel;
+a Chinese notebook is its own chapter's cells carrying the outputs of its English twin,
+cell for cell (the two run the same code, which the parity checks prove).
 """
 from __future__ import annotations
 
 import re
 import subprocess
+import time
 from pathlib import Path
 
 import nbformat
 
 from .chapters import Chapter, Listing, Prose
 from .fileio import write_if_changed
-from .layout import LANGUAGES, Layout
+from .layout import EXECUTED, LANGUAGES, Layout
 from .listings import CELL_KEY, load_script
+from .parity import without_comments
 from .problems import Problem
 
 KERNEL = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
@@ -34,6 +41,8 @@ def build(chapter: Chapter, layout: Layout) -> nbformat.NotebookNode:
             cell = nbformat.v4.new_code_cell(_code(block))
             cell.metadata[CELL_KEY] = {"script": layout.rel(block.script).as_posix(),
                                        "lines": block.span}
+            if block.compare:
+                cell.metadata[CELL_KEY]["compare"] = block.compare
         cell.id = f"c{index:03d}"
         cells.append(cell)
     nb = nbformat.v4.new_notebook(cells=cells)
@@ -82,8 +91,13 @@ def _code(listing: Listing) -> str:
     return load_script(listing.script).text(listing.start, listing.end)
 
 
-def _shape(nb: nbformat.NotebookNode) -> list[tuple]:
-    return [(c.cell_type, c.source, c.metadata.get(CELL_KEY)) for c in nb.cells]
+def _shape(nb: nbformat.NotebookNode, policies: bool = True) -> list[tuple]:
+    def record(cell):
+        meta = dict(cell.metadata.get(CELL_KEY) or {}) or None
+        if meta and not policies:
+            meta.pop("compare", None)
+        return meta
+    return [(c.cell_type, c.source, record(c)) for c in nb.cells]
 
 
 def read(path: Path) -> nbformat.NotebookNode:
@@ -121,7 +135,51 @@ def freshness_problems(chapter: Chapter, layout: Layout) -> list[Problem]:
     if unrun:
         return [Problem("stale-notebook", rel, None,
                         f"cell {unrun[0]} was never executed, so its outputs are missing", fix)]
+    if layout.rel(chapter.path).parts[1] != EXECUTED:
+        return twin_problems(target, stored, layout)
     return []
+
+
+def twin_problems(path: Path, nb: nbformat.NotebookNode, layout: Layout) -> list[Problem]:
+    """A notebook that is not executed must hold its executed twin's code, once comments are
+    dropped, and exactly its twin's outputs, code cell for code cell."""
+    twin_path, rel = layout.counterpart(path), layout.rel(path)
+    fix = "run `make notebooks` (it gives this notebook the outputs of its twin's run)"
+    try:
+        twin = read(twin_path)
+    except (ValueError, FileNotFoundError):
+        return []  # the twin's own check reports it
+    mine, theirs = _code_cells(nb), _code_cells(twin)
+    if len(mine) != len(theirs):
+        return [Problem("output-parity", rel, None, f"has {len(mine)} code cells, "
+                        f"{layout.rel(twin_path)} has {len(theirs)}", fix)]
+    for (index, cell), (other_index, other) in zip(mine, theirs):
+        if without_comments(cell.source) != without_comments(other.source):
+            return [Problem("code-parity", rel, None,
+                            f"cell {index} runs other code than cell {other_index} of "
+                            f"{layout.rel(twin_path)} (comments aside)",
+                            "edit the chapter or script, never a notebook; then `make notebooks`")]
+        if _outputs(cell) != _outputs(other):
+            return [Problem("output-parity", rel, None,
+                            f"cell {index}'s outputs differ from cell {other_index} of "
+                            f"{layout.rel(twin_path)}, the run they must show", fix)]
+    return []
+
+
+def _code_cells(nb: nbformat.NotebookNode) -> list[tuple[int, nbformat.NotebookNode]]:
+    return [(i, c) for i, c in enumerate(nb.cells, 1) if c.cell_type == "code"]
+
+
+def _outputs(cell: nbformat.NotebookNode) -> list:
+    return nbformat.from_dict(cell.get("outputs", []))
+
+
+def with_twin_outputs(nb: nbformat.NotebookNode, twin: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """``nb`` with the outputs and execution counts of ``twin``'s code cells."""
+    for (_, cell), (_, other) in zip(_code_cells(nb), _code_cells(twin), strict=True):
+        cell.outputs = _outputs(other)
+        cell.execution_count = other.execution_count
+    return nb
 
 
 def orphan_problems(layout: Layout) -> list[Problem]:
@@ -157,11 +215,42 @@ def execute(nb: nbformat.NotebookNode, workdir: Path) -> nbformat.NotebookNode:
 
 
 def update(chapter: Chapter, layout: Layout, force: bool = False) -> str:
-    """Build, execute and store one chapter's notebook; say what was done."""
+    """Build, execute (or take the outputs of its executed twin) and store one chapter's
+    notebook; say what was done. Call it for the executed language first."""
     target = layout.notebook_for(chapter.path)
     if not force and not freshness_problems(chapter, layout):
         return "up to date"
+    nb = build(chapter, layout)
+    if layout.rel(chapter.path).parts[1] != EXECUTED:
+        twin = read(layout.counterpart(target))
+        _save(target, with_twin_outputs(nb, twin))
+        return f"outputs taken from {layout.rel(layout.counterpart(target))}"
+    if not force and target.exists() and _same_but_policies(nb, target):
+        _save(target, _with_policies(read(target), nb))
+        return "comparison policies updated, outputs kept"
     target.parent.mkdir(parents=True, exist_ok=True)
-    nb = execute(build(chapter, layout), target.parent)
-    changed = write_if_changed(target, nbformat.writes(nb) + "\n")
-    return "written" if changed else "executed, outputs unchanged"
+    began = time.monotonic()
+    nb = execute(nb, target.parent)
+    changed = _save(target, nb)
+    took = f"executed in {time.monotonic() - began:.0f} s"
+    return f"{took}, written" if changed else f"{took}, outputs unchanged"
+
+
+def _save(target: Path, nb: nbformat.NotebookNode) -> bool:
+    return write_if_changed(target, nbformat.writes(nb) + "\n")
+
+
+def _same_but_policies(nb: nbformat.NotebookNode, target: Path) -> bool:
+    try:
+        stored = read(target)
+    except ValueError:
+        return False
+    return _shape(stored, policies=False) == _shape(nb, policies=False) and all(
+        c.cell_type != "code" or c.execution_count is not None for c in stored.cells)
+
+
+def _with_policies(stored: nbformat.NotebookNode, nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    for old, new in zip(stored.cells, nb.cells):
+        if CELL_KEY in new.metadata:
+            old.metadata[CELL_KEY] = new.metadata[CELL_KEY]
+    return stored

@@ -15,9 +15,11 @@ OTHER = {"zh": "en", "en": "zh"}
 
 
 def counterpart(pagename: str) -> str | None:
+    """notebooks/zh/model/mlp -> notebooks/en/model/mlp (pages may sit in chapter folders)."""
     parts = pagename.split("/")
-    if len(parts) >= 2 and parts[-2] in OTHER:
-        return "/".join(parts[:-2] + [OTHER[parts[-2]], parts[-1]])
+    for index, part in enumerate(parts[:-1]):
+        if part in OTHER:
+            return "/".join(parts[:index] + [OTHER[part]] + parts[index + 1:])
     return None
 
 
@@ -27,7 +29,7 @@ def add_language_switch(app, pagename, templatename, context, doctree):
     other = counterpart(pagename)
     if not other or other not in app.env.found_docs or "body" not in context:
         return
-    lang = other.split("/")[-2]
+    lang = next(part for part in other.split("/") if part in OTHER)
     uri = app.builder.get_relative_uri(pagename, other)
     link = (f'<p class="language-switch"><a href="{uri}" hreflang="{lang}" '
             f'lang="{lang}">{LANGUAGE_NAMES[lang]}</a></p>\n')

@@ -71,3 +71,24 @@ def test_tests_themselves_run_offline():
     import socket
     with pytest.raises(OSError):
         socket.create_connection(("192.0.2.1", 443), timeout=5)
+
+
+def test_the_makefile_executes_the_language_the_tooling_executes():
+    from booktools.layout import EXECUTED
+    assert f"\nEXECUTED := {EXECUTED}\n" in (ROOT / "Makefile").read_text(encoding="utf-8")
+
+
+def test_language_switch_finds_pages_in_chapter_folders():
+    from booktools.sphinx_book import counterpart
+    assert counterpart("notebooks/zh/basics") == "notebooks/en/basics"
+    assert counterpart("notebooks/en/model/mlp") == "notebooks/zh/model/mlp"
+    assert counterpart("book/index") is None
+
+
+def test_tolerance_keeps_the_text_and_bounds_each_number():
+    from booktools.policies import Policy, reconcile
+    policy = Policy("t", "tolerance", "test", abs=0.002, rel=0.01)
+    assert reconcile(policy, "acc 0.8523, loss 2.018", "acc 0.8535, loss 2.030") == \
+        ("acc 0.8523, loss 2.018", [])
+    assert reconcile(policy, "acc 0.8523", "acc 0.8623") == ("acc 0.8623", ["0.8523 -> 0.8623"])
+    assert reconcile(policy, "acc 0.8523", "accuracy 0.8523")[0] == "accuracy 0.8523"

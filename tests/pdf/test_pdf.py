@@ -27,7 +27,8 @@ def chapter_titles(lang):
     for part in toc["parts"]:
         for chapter in part["chapters"]:
             if chapter["file"].startswith(f"notebooks/{lang}/"):
-                source = ROOT / "book" / lang / (Path(chapter["file"]).name + ".md")
+                source = ROOT / "book" / Path(chapter["file"]).relative_to("notebooks")
+                source = source.with_suffix(".md")
                 first = source.read_text(encoding="utf-8").split("\n", 1)[0]
                 titles.append(first.lstrip("# ").strip())
     return titles[1:]

@@ -11,7 +11,7 @@ from conftest import ROOT, SITE
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
 REPO = re.fullmatch(r"https://github\.com/([\w.-]+/[\w.-]+)", CONFIG["repository"]["url"])
 BRANCH = CONFIG["repository"]["branch"]
-CHAPTERS = sorted(p for p in SITE.glob("notebooks/*/*.html")) if SITE.exists() else []
+CHAPTERS = sorted(p for p in SITE.glob("notebooks/**/*.html")) if SITE.exists() else []
 
 
 def test_repository_address_is_a_github_repository():

@@ -1,0 +1,112 @@
+"""`make bench`: what the book costs to run, and whether its training loops keep the
+book's promise of being as fast as `fit`. A benchmark, not a test: it prints, never fails.
+
+1. Each executed notebook's wall time, run in a scratch copy (nothing is written).
+2. Seconds per epoch of a loop written the book's way (a ``tf.function`` step over a
+   ``tf.data`` pipeline) next to Keras ``fit`` on the same model, data and batch size.
+   The second epoch is timed, so tracing and warm-up are left out of both.
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from .layout import EXECUTED, Layout
+
+BATCH = 128
+
+
+def notebook_times(layout: Layout) -> list[tuple[str, float]]:
+    from . import notebooks
+
+    out = []
+    for path in sorted((layout.notebooks / EXECUTED).rglob("*.ipynb")):
+        nb = notebooks.read(path)
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                cell.outputs, cell.execution_count = [], None
+        began = time.monotonic()
+        notebooks.execute(nb, path.parent)
+        out.append((layout.rel(path).as_posix(), time.monotonic() - began))
+    return out
+
+
+def _models(tf):
+    def mlp():
+        return tf.keras.Sequential([tf.keras.Input((28, 28, 1)), tf.keras.layers.Flatten(),
+                                    tf.keras.layers.Dense(256, activation="relu"),
+                                    tf.keras.layers.Dense(10)])
+
+    def cnn():
+        conv = tf.keras.layers.Conv2D
+        return tf.keras.Sequential([
+            tf.keras.Input((28, 28, 1)), conv(32, 3, activation="relu"), tf.keras.layers.MaxPool2D(),
+            conv(64, 3, activation="relu"), tf.keras.layers.MaxPool2D(), tf.keras.layers.Flatten(),
+            tf.keras.layers.Dense(128, activation="relu"), tf.keras.layers.Dense(10)])
+    return {"MLP": mlp, "CNN": cnn}
+
+
+def loop_vs_fit() -> list[tuple[str, float, float]]:
+    import tensorflow as tf
+
+    (x, y), _ = tf.keras.datasets.fashion_mnist.load_data()
+    x = (x[..., None] / 255.0).astype("float32")
+    y = y.astype("int32")
+    out = []
+    for name, make in _models(tf).items():
+        out.append((name, _loop_epoch(tf, make(), x, y), _fit_epoch(tf, make(), x, y)))
+    return out
+
+
+def _loop_epoch(tf, model, x, y) -> float:
+    data = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(10_000).batch(BATCH).prefetch(
+        tf.data.AUTOTUNE)
+    loss_fn = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    optimizer = tf.keras.optimizers.Adam()
+    mean_loss = tf.keras.metrics.Mean()
+
+    @tf.function
+    def step(images, labels):
+        with tf.GradientTape() as tape:
+            loss = loss_fn(labels, model(images, training=True))
+        grads = tape.gradient(loss, model.trainable_variables)
+        optimizer.apply_gradients(zip(grads, model.trainable_variables))
+        mean_loss.update_state(loss)
+
+    seconds = []
+    for _ in range(2):
+        began = time.monotonic()
+        for images, labels in data:
+            step(images, labels)
+        float(mean_loss.result())
+        seconds.append(time.monotonic() - began)
+    return seconds[-1]
+
+
+def _fit_epoch(tf, model, x, y) -> float:
+    class Timer(tf.keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            self.began = time.monotonic()
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.seconds = time.monotonic() - self.began
+
+    timer = Timer()
+    model.compile(optimizer="adam",
+                  loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.fit(x, y, batch_size=BATCH, epochs=2, verbose=0, callbacks=[timer])
+    return timer.seconds
+
+
+def report(layout: Layout) -> str:
+    lines = ["notebook (executed language)              seconds"]
+    total = 0.0
+    for name, seconds in notebook_times(layout):
+        lines.append(f"{name:42s} {seconds:7.1f}")
+        total += seconds
+    lines += [f"{'total':42s} {total:7.1f}", "",
+              f"Fashion-MNIST, 60,000 images, batch {BATCH}, seconds per epoch (second epoch)",
+              "model   tf.function loop      fit   loop/fit"]
+    for name, loop, fit in loop_vs_fit():
+        lines.append(f"{name:7s} {loop:16.2f} {fit:8.2f} {loop / fit:10.2f}")
+    return "\n".join(lines)

@@ -1,0 +1,105 @@
+"""The engine: each program executed once (English), the Chinese notebooks carry the same
+outputs; comparison policies declared in the chapter; chapters made of section pages."""
+import json
+import re
+
+from conftest import expect
+
+ZH_NOTEBOOK = "notebooks/zh/circles.ipynb"
+CHAPTERS = ("book/zh/circles.md", "book/en/circles.md")
+POLICIES = """\
+# Test policies.
+[training]
+kind = "tolerance"
+abs = 0.01
+rel = 0.0
+why = "numbers from a training run"
+"""
+
+
+def edit_notebook(book, rel, edit):
+    nb = json.loads(book.read(rel))
+    edit(nb)
+    book.write(rel, json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
+
+
+def second_output(nb):
+    return [c for c in nb["cells"] if c["cell_type"] == "code"][1]["outputs"][0]
+
+
+def test_chinese_output_changed_by_hand_fails_then_notebooks_restores_it(book):
+    edit_notebook(book, ZH_NOTEBOOK, lambda nb: second_output(nb).update(text=["43\n"]))
+    code, out = book.run("check")
+    assert code == 1
+    expect("chinese-output-edited-fails", out)
+
+    code, out = book.run("notebooks")
+    assert code == 0, out
+    assert "notebooks/zh/circles.ipynb: outputs taken from notebooks/en/circles.ipynb" in out
+    assert "notebooks/en/circles.ipynb: up to date" in out  # nothing executed
+    code, out = book.run("check")
+    assert code == 0, out
+
+
+def test_code_changed_in_one_notebook_only_fails(book):
+    def edit(nb):
+        nb["cells"][3]["source"] = "print(double(22))"
+    edit_notebook(book, ZH_NOTEBOOK, edit)
+    code, out = book.run("check")
+    assert code == 1
+    expect("chinese-code-edited-fails", out)
+
+
+def test_unknown_and_unused_policies_fail(book):
+    book.write("code/compare-policies.toml", POLICIES)
+    for chapter in CHAPTERS:
+        book.replace(chapter, ":lines: 9-14", ":lines: 9-14\n:compare: trainin")
+    code, out = book.run("check", "--stage", "policies")
+    assert code == 1
+    expect("unknown-policy-fails", out)
+
+
+def test_a_policy_with_an_unknown_key_fails(book):
+    book.write("code/compare-policies.toml", POLICIES.replace("rel = 0.0", "relative = 0.0"))
+    code, out = book.run("check", "--stage", "policies")
+    assert code == 1
+    expect("policy-key-fails", out)
+
+
+def test_adding_a_policy_updates_the_notebooks_without_executing(book):
+    book.write("code/compare-policies.toml", POLICIES)
+    for chapter in CHAPTERS:
+        book.replace(chapter, ":lines: 2-6", ":lines: 2-6\n:compare: training")
+    code, out = book.run("check")
+    assert code == 1 and out.count("[stale-notebook]") == 2, out
+    code, out = book.run("notebooks")
+    assert code == 0, out
+    assert "notebooks/en/circles.ipynb: comparison policies updated, outputs kept" in out
+    cells = json.loads(book.read(ZH_NOTEBOOK))["cells"]
+    assert cells[1]["metadata"]["book"]["compare"] == "training"
+    code, out = book.run("check")
+    assert code == 0, out
+
+
+def test_a_chapter_can_be_a_folder_of_section_pages(book):
+    for lang in ("zh", "en"):
+        book.path(f"book/{lang}/shapes").mkdir()
+        book.write(f"book/{lang}/shapes/index.md", "# Shapes\n\nTwo pages.\n")
+        book.write(f"book/{lang}/shapes/circle.md", "# One circle\n\n"
+                   f"```{{literalinclude}} ../../../code/{lang}/circle.py\n"
+                   ":language: python\n:lines: 2-6\n```\n\nThe area.\n")
+    code, out = book.run("check")
+    assert code == 1 and "no notebook yet for book/en/shapes/circle.md" in out, out
+    code, out = book.run("notebooks")
+    assert code == 0, out
+    assert re.search(r"notebooks/en/shapes/circle.ipynb: executed in \d+ s, written", out), out
+    assert "area = 12.57" in book.read("notebooks/zh/shapes/circle.ipynb")
+    code, out = book.run("check")
+    assert code == 0, out
+
+    for lang in ("zh", "en"):  # relink reaches into the folder too
+        script = f"code/{lang}/circle.py"
+        book.write(script, "# -*- coding: utf-8 -*-\n" + book.read(script))
+    code, out = book.run("relink")
+    assert code == 0 and "book/en/shapes/circle.md" in out, out
+    assert ":lines: 3-7" in book.read("book/zh/shapes/circle.md")

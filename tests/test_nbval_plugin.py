@@ -1,0 +1,63 @@
+"""The nbval plugin: exact by default, a tolerance policy for training numbers, claims for a
+chaotic run. Tiny notebooks with stored outputs are re-executed by pytest + nbval."""
+import os
+import subprocess
+import sys
+
+import nbformat
+
+from conftest import ROOT
+
+POLICIES = r"""
+[training]
+kind = "tolerance"
+abs = 0.001
+rel = 0.0
+why = "test"
+
+[solves]
+kind = "claims"
+claims = ['solved after \d+ episodes', 'test: \[500, 500\]']
+why = "test"
+"""
+
+# name: (code run now, output stored, policy); the name says whether it must pass
+CASES = {
+    "exact_pass": ('print("3 apples")', "3 apples\n", None),
+    "exact_fail": ('print("3 apples")', "4 apples\n", None),
+    "within_tolerance_pass": ('print("loss 0.5004, acc 0.8512")', "loss 0.5000, acc 0.8510\n", "training"),
+    "out_of_tolerance_fail": ('print("loss 0.5004, acc 0.8512")', "loss 0.5100, acc 0.8510\n", "training"),
+    "text_around_numbers_fail": ('print("loss 0.5004, acc 0.8512")', "Loss 0.5004, acc 0.8512\n", "training"),
+    "other_path_same_claims_pass": ('print("solved after 230 episodes\\ntest: [500, 500]")',
+                                    "solved after 340 episodes\ntest: [500, 500]\n", "solves"),
+    "claim_broken_fail": ('print("solved after 230 episodes\\ntest: [499, 500]")',
+                          "solved after 340 episodes\ntest: [500, 500]\n", "solves"),
+}
+
+
+def notebook(code: str, stored: str, policy: str | None) -> nbformat.NotebookNode:
+    cell = nbformat.v4.new_code_cell(code, execution_count=1)
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=stored)]
+    if policy:
+        cell.metadata["book"] = {"script": "code/en/x.py", "lines": "1-1", "compare": policy}
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return nb
+
+
+def test_policies_decide_how_cells_compare(tmp_path):
+    (tmp_path / "code").mkdir()
+    (tmp_path / "code" / "compare-policies.toml").write_text(POLICIES, encoding="utf-8")
+    (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    for name, case in CASES.items():
+        nbformat.write(notebook(*case), tmp_path / f"{name}.ipynb")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    done = subprocess.run([sys.executable, "-m", "pytest", "-p", "booktools.nbval_plugin",
+                           "--book-nbval", "--nbval-current-env", "-p", "no:cacheprovider",
+                           "-rA", "."], cwd=tmp_path, env=env, capture_output=True, text=True)
+    out = done.stdout
+    for name in CASES:
+        verdict = "PASSED" if name.endswith("_pass") else "FAILED"
+        assert f"{verdict} {name}.ipynb::Cell 0" in out, f"{name} should be {verdict}:\n{out}"
+    assert "out of tolerance (stored -> fresh): 0.5100 -> 0.5004" in out
+    assert "does not show what the chapter claims of this run" in out
