@@ -90,5 +90,5 @@ def test_tolerance_keeps_the_text_and_bounds_each_number():
     policy = Policy("t", "tolerance", "test", abs=0.002, rel=0.01)
     assert reconcile(policy, "acc 0.8523, loss 2.018", "acc 0.8535, loss 2.030") == \
         ("acc 0.8523, loss 2.018", [])
-    assert reconcile(policy, "acc 0.8523", "acc 0.8623") == ("acc 0.8623", ["0.8523 -> 0.8623"])
+    assert reconcile(policy, "acc 0.8523", "acc 0.8823") == ("acc 0.8823", ["0.8523 -> 0.8823"])
     assert reconcile(policy, "acc 0.8523", "accuracy 0.8523")[0] == "accuracy 0.8523"
