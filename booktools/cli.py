@@ -158,12 +158,14 @@ def cmd_notebooks(layout: Layout, args) -> int:
 
 
 def _moved(problem: Problem, layout: Layout) -> bool:
-    """A drift that relink would repair by moving the range (so building now would be wrong)."""
+    """A drift that relink would repair by moving the range: the code the listing showed is
+    still in the script, elsewhere (so building now would show the wrong code). Code that
+    was edited is the author's to review; building from the chapter's range is then right."""
     chapter = read_chapter(layout.root / problem.path, layout.root)
     for listing, code in zip(chapter.listings, listings.recorded(chapter, layout)):
         if listing.lines_line == problem.line and code is not None:
-            new, _ = listings.find_again(code, listings.load_script(listing.script), listing.start)
-            return new is not None and new != (listing.start, listing.end)
+            new, alike = listings.find_again(code, listings.load_script(listing.script), listing.start)
+            return new is not None and alike == 1 and new != (listing.start, listing.end)
     return False
 
 
