@@ -33,7 +33,7 @@ FOREIGN_CPU := ONEDNN_MAX_CPU_ISA=SSE41 TF_NUM_INTRAOP_THREADS=1
 WORKERS := 2
 
 .PHONY: help html pdf test check notebooks relink data figures clean \
-        test-tools test-site test-browser test-pdf test-scripts test-notebooks bench
+        test-tools test-site test-browser test-pdf test-scripts test-notebooks bench spread
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
@@ -106,6 +106,9 @@ test-notebooks: $(READY) data $(KERNEL_CONFIG)  ## Re-execute the notebooks with
 
 bench: $(READY) data $(KERNEL_CONFIG)  ## Time each notebook, and the book's training loops next to fit
 	@$(OFFLINE) $(BOOK) bench
+
+spread: $(READY) data $(KERNEL_CONFIG)  ## How far printed numbers move on a foreign CPU setting (sets the tolerances)
+	@$(OFFLINE) $(BOOK) spread $(FOREIGN_CPU)
 
 test: $(READY) data $(KERNEL_CONFIG) $(MATHJAX)  ## Every check; ends with a table of the steps and one summary line
 	@failed=""; passed=0; table=""; began=$$(date +%s); \

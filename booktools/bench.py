@@ -110,3 +110,49 @@ def report(layout: Layout) -> str:
     for name, loop, fit in loop_vs_fit():
         lines.append(f"{name:7s} {loop:16.2f} {fit:8.2f} {loop / fit:10.2f}")
     return "\n".join(lines)
+
+
+def spread(layout: Layout, env: dict[str, str]) -> list[str]:
+    """Re-execute the executed notebooks under ``env`` (another CPU setting) and say, cell by
+    cell, how far their printed numbers moved from the stored ones: the measurement that
+    the tolerances in code/compare-policies.toml are set from."""
+    import os
+
+    from . import notebooks
+    from .listings import CELL_KEY
+    from .policies import NUMBER
+
+    os.environ.update(env)  # the kernels inherit it
+    lines = []
+    for path in sorted((layout.notebooks / EXECUTED).rglob("*.ipynb")):
+        stored = notebooks.read(path)
+        fresh = notebooks.read(path)
+        notebooks.execute(fresh, path.parent)
+        code = [(i, a, b) for i, (a, b) in enumerate(zip(stored.cells, fresh.cells), 1)
+                if a.cell_type == "code"]
+        for index, old, new in code:
+            before, after = _printed(old), _printed(new)
+            if before == after:
+                continue
+            policy = (old.metadata.get(CELL_KEY) or {}).get("compare") or "exact"
+            where = f"{layout.rel(path)} cell {index} [{policy}]"
+            if NUMBER.split(before) != NUMBER.split(after):
+                lines.append(f"{where}: the text differs, not only its numbers")
+                continue
+            pairs = [(float(a), float(b)) for a, b in zip(NUMBER.findall(before), NUMBER.findall(after))
+                     if a != b]
+            worst_abs = max(abs(a - b) for a, b in pairs)
+            worst_rel = max(abs(a - b) / abs(a) if a else float("inf") for a, b in pairs)
+            lines.append(f"{where}: {len(pairs)} numbers moved, max |diff| {worst_abs:.4g}, "
+                         f"max relative {worst_rel:.3%}")
+    return lines or ["every printed output is the same"]
+
+
+def _printed(cell) -> str:
+    parts = []
+    for out in cell.get("outputs", []):
+        if "text" in out:
+            parts.append(out["text"])
+        elif "text/plain" in out.get("data", {}):
+            parts.append(out["data"]["text/plain"])
+    return "".join(parts)

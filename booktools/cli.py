@@ -5,6 +5,7 @@
     python -m booktools notebooks [--force] [CHAPTER ...]
     python -m booktools scripts [--jobs N] [SCRIPT ...]
     python -m booktools bench
+    python -m booktools spread [NAME=VALUE ...]
     python -m booktools offline -- COMMAND ...
     python -m booktools data
     python -m booktools pdf [zh|en ...]
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import os
 
-from . import data, listings, notebooks, offline, parity, pdf, policies, scripts, system
+from . import data, listings, notebooks, offline, parity, pdf, policies, scripts, structure, system
 from .chapters import Chapter, read_chapter
 from .layout import EXECUTED, LANGUAGES, Layout
 from .problems import BookError, Problem
@@ -63,6 +64,8 @@ def check(layout: Layout, stages: tuple[str, ...] = STAGES) -> list[Problem]:
             zh, en = chapters.get(path), chapters.get(layout.counterpart(path))
             if zh and en:
                 problems += parity.listing_problems(layout, zh, en)
+                if zh.syntax == en.syntax == "myst":
+                    problems += structure.problems(layout, zh.path, en.path)
             if zh:
                 problems += parity.admonition_problems(layout, zh)
     if "policies" in stages:
@@ -196,6 +199,14 @@ def cmd_bench(layout: Layout, args) -> int:
     return 0
 
 
+def cmd_spread(layout: Layout, args) -> int:
+    from . import bench
+    env = dict(pair.split("=", 1) for pair in args.env)
+    print(f"re-executing the {EXECUTED} notebooks with {' '.join(args.env) or 'no change'}")
+    print("\n".join(bench.spread(layout, env)))
+    return 0
+
+
 def cmd_offline(layout: Layout, args) -> int:
     argv = args.command[1:] if args.command[:1] == ["--"] else args.command
     return offline.run(argv)
@@ -247,6 +258,9 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_scripts)
     sub.add_parser("bench", help="time the notebooks, and the book's loops next to fit").set_defaults(
         func=cmd_bench)
+    p = sub.add_parser("spread", help="how far printed numbers move under another CPU setting")
+    p.add_argument("env", nargs="*", help="settings such as ONEDNN_MAX_CPU_ISA=SSE41")
+    p.set_defaults(func=cmd_spread)
     p = sub.add_parser("offline", help="run a command with the network cut off")
     p.add_argument("command", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_offline)

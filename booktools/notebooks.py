@@ -25,6 +25,7 @@ from .layout import EXECUTED, LANGUAGES, Layout
 from .listings import CELL_KEY, load_script
 from .parity import without_comments
 from .problems import Problem
+from . import quotes
 
 KERNEL = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 TIMEOUT = 1800  # seconds for one cell; the longest training listing takes a few minutes
@@ -135,9 +136,10 @@ def freshness_problems(chapter: Chapter, layout: Layout) -> list[Problem]:
     if unrun:
         return [Problem("stale-notebook", rel, None,
                         f"cell {unrun[0]} was never executed, so its outputs are missing", fix)]
+    problems = quotes.problems(chapter, stored, layout)
     if layout.rel(chapter.path).parts[1] != EXECUTED:
-        return twin_problems(target, stored, layout)
-    return []
+        problems += twin_problems(target, stored, layout)
+    return problems
 
 
 def twin_problems(path: Path, nb: nbformat.NotebookNode, layout: Layout) -> list[Problem]:

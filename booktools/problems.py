@@ -15,7 +15,8 @@ class Problem:
 
     def format(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else str(self.path)
-        return f"[{self.kind}] {where}: {self.cause}\n    fix: {self.fix}"
+        joint = " " if self.cause.startswith("vs ") else ": "  # "a.md:3 vs b.md:5: ..."
+        return f"[{self.kind}] {where}{joint}{self.cause}\n    fix: {self.fix}"
 
 
 class BookError(Exception):

@@ -103,3 +103,86 @@ def test_a_chapter_can_be_a_folder_of_section_pages(book):
     code, out = book.run("relink")
     assert code == 0 and "book/en/shapes/circle.md" in out, out
     assert ":lines: 3-7" in book.read("book/zh/shapes/circle.md")
+
+
+PAGE = """# {title}
+
+{text}
+
+## {first}
+
+```{{admonition}} {tip}
+:class: tip
+{text}
+```
+
+$$
+a = \\pi r^2
+$$
+
+## {second}
+
+| r | a |
+| --- | --- |
+| 1 | 3.14 |
+
+## {exercises}
+
+1. {text}
+2. {text}
+"""
+ZH = dict(title="圆", text="正文。", first="面积", tip="提示", second="表格", exercises="练习")
+EN = dict(title="Circles", text="Text.", first="Area", tip="Tip", second="A table",
+          exercises="Exercises")
+
+
+def write_pages(book, zh=PAGE, en=PAGE):
+    book.write("book/zh/shape.md", zh.format(**ZH))
+    book.write("book/en/shape.md", en.format(**EN))
+
+
+def test_pages_with_the_same_skeleton_pass(book):
+    write_pages(book)
+    code, out = book.run("check", "--stage", "parity")
+    assert code == 0, out
+
+
+def test_a_missing_admonition_fails(book):
+    write_pages(book, zh=PAGE.replace("```{{admonition}} {tip}\n:class: tip\n{text}\n```\n", ""))
+    code, out = book.run("check", "--stage", "parity")
+    assert code == 1
+    expect("missing-admonition-fails", out)
+
+
+def test_a_missing_exercise_fails(book):
+    write_pages(book, en=PAGE.replace("2. {text}\n", ""))
+    code, out = book.run("check", "--stage", "parity")
+    assert code == 1
+    expect("missing-exercise-fails", out)
+
+
+def test_a_reordered_section_fails(book):
+    first, second = PAGE.index("## {first}"), PAGE.index("## {second}")
+    end = PAGE.index("## {exercises}")
+    write_pages(book, en=PAGE[:first] + PAGE[second:end] + PAGE[first:second] + PAGE[end:])
+    code, out = book.run("check", "--stage", "parity")
+    assert code == 1
+    expect("reordered-section-fails", out)
+
+
+def test_a_quoted_number_must_be_printed_or_marked_derived(book):
+    for chapter in CHAPTERS:
+        book.replace(chapter, "\n```{literalinclude}", "\nThe area is 12.566.\n\n```{literalinclude}", )
+    # the chapters changed, so the notebooks must be rebuilt (no code changed: nothing new runs)
+    code, out = book.run("notebooks")
+    assert code == 0, out
+    code, out = book.run("check")
+    assert code == 1
+    expect("quoted-number-fails", out)
+    for chapter in CHAPTERS:
+        book.replace(chapter, "The area is 12.566.",
+                     "The area is 12.566, the printed 12.57 before rounding.\n"
+                     "<!-- derived: 12.566 = pi * 2.0 ** 2 -->")
+    book.run("notebooks")
+    code, out = book.run("check")
+    assert code == 0, out
