@@ -74,6 +74,7 @@ notebooks: $(READY) data $(KERNEL_CONFIG)  ## Rebuild and execute the notebooks 
 	@$(OFFLINE) $(BOOK) notebooks $(if $(FORCE),--force)
 
 figures: $(READY)  ## Draw the diagrams in figures/ (figures/draw.py)
+	@$(BOOK) system --why "make figures (Chinese labels)" fonts-noto-cjk
 	@$(BIN)/python figures/draw.py
 
 relink: $(READY)  ## Re-anchor :lines: ranges after code edits; names what it cannot find
@@ -83,6 +84,7 @@ check: $(READY)  ## Fast static checks: listing ranges, zh/en parity, notebook f
 	@$(BOOK) check
 
 test-tools: $(READY)  ## Tests of the tooling itself (pytest, sample books under tests/)
+	@$(BOOK) system --why "make test-tools (figures with Chinese labels)" fonts-noto-cjk
 	@$(OFFLINE) $(BIN)/pytest -q tests --ignore=tests/site --ignore=tests/pdf
 
 test-site: $(READY) $(MATHJAX)  ## Build the site with warnings as errors, offline

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import os
 
-from . import data, listings, notebooks, offline, parity, pdf, policies, scripts, structure, system
+from . import data, launch, listings, notebooks, offline, parity, pdf, policies, scripts, structure, system
 from .chapters import Chapter, read_chapter
 from .layout import EXECUTED, LANGUAGES, Layout
 from .problems import BookError, Problem
@@ -73,9 +73,13 @@ def check(layout: Layout, stages: tuple[str, ...] = STAGES) -> list[Problem]:
     if "freshness" in stages:
         problems += notebooks.orphan_problems(layout)
         broken = {p.path for p in problems if p.kind.startswith("listing")}
+        found = []
         for chapter in chapters.values():
             if layout.rel(chapter.path) not in broken:
-                problems += notebooks.freshness_problems(chapter, layout)
+                found += notebooks.freshness_problems(chapter, layout)
+        problems += found
+        if all(p.kind == "quoted-number" for p in found):  # launch notebooks follow the stored ones
+            problems += launch.problems(layout)
     return problems
 
 
@@ -152,6 +156,8 @@ def cmd_notebooks(layout: Layout, args) -> int:
         print(f"==> {layout.rel(layout.notebook_for(path))}: ", end="", flush=True)
         try:
             print(notebooks.update(chapter, layout, force=args.force), flush=True)
+            if launch.refresh(layout.notebook_for(path), layout):
+                print(f"    wrote {layout.rel(launch.launch_path(layout.notebook_for(path), layout))}")
         except Exception as err:  # nbclient's errors carry the failing cell and traceback
             print("FAILED")
             problems.append(Problem("notebook-failed", layout.rel(path), None,
@@ -163,9 +169,13 @@ def cmd_notebooks(layout: Layout, args) -> int:
 def _moved(problem: Problem, layout: Layout) -> bool:
     """A drift that relink would repair by moving the range: the code the listing showed is
     still in the script, elsewhere (so building now would show the wrong code). Code that
-    was edited is the author's to review; building from the chapter's range is then right."""
+    was edited, or a range the author changed, is the author's to review; building from the
+    chapter's range is then right."""
     chapter = read_chapter(layout.root / problem.path, layout.root)
-    for listing, code in zip(chapter.listings, listings.recorded(chapter, layout)):
+    spans = listings.recorded_spans(chapter, layout)
+    for listing, code, span in zip(chapter.listings, listings.recorded(chapter, layout), spans):
+        if span is not None and span != listing.span:
+            continue  # the author changed :lines: on purpose: build from the new range
         if listing.lines_line == problem.line and code is not None:
             new, alike = listings.find_again(code, listings.load_script(listing.script), listing.start)
             return new is not None and alike == 1 and new != (listing.start, listing.end)

@@ -100,6 +100,16 @@ def recorded(chapter: Chapter, layout: Layout) -> list[str | None]:
     return [by_key.get(key(l, layout)) for l in chapter.listings]
 
 
+def recorded_spans(chapter: Chapter, layout: Layout) -> list[str | None]:
+    """The ``:lines:`` each listing had when its notebook was last built, paired as in
+    ``recorded`` (None: unknown)."""
+    cells = _listing_cells(layout.notebook_for(chapter.path))
+    if len(cells) == len(chapter.listings):
+        return [c["metadata"][CELL_KEY].get("lines") for c in cells]
+    spans = {(c["metadata"][CELL_KEY].get("script"), c["metadata"][CELL_KEY].get("lines")) for c in cells}
+    return [l.span if key(l, layout) in spans else None for l in chapter.listings]
+
+
 def key(listing: Listing, layout: Layout) -> tuple[str, str]:
     return (layout.rel(listing.script).as_posix(), listing.span)
 

@@ -112,6 +112,16 @@ def read(path: Path) -> nbformat.NotebookNode:
 
 
 def freshness_problems(chapter: Chapter, layout: Layout) -> list[Problem]:
+    """A notebook that must be rebuilt, or whose prose quotes numbers it did not print."""
+    problems = staleness(chapter, layout)
+    target = layout.notebook_for(chapter.path)
+    if not problems:
+        problems += quotes.problems(chapter, read(target), layout)
+    return problems
+
+
+def staleness(chapter: Chapter, layout: Layout) -> list[Problem]:
+    """Why the chapter's notebook must be rebuilt (none: it is fresh)."""
     target = layout.notebook_for(chapter.path)
     rel, fix = layout.rel(target), "run `make notebooks`"
     if not target.exists():
@@ -136,10 +146,9 @@ def freshness_problems(chapter: Chapter, layout: Layout) -> list[Problem]:
     if unrun:
         return [Problem("stale-notebook", rel, None,
                         f"cell {unrun[0]} was never executed, so its outputs are missing", fix)]
-    problems = quotes.problems(chapter, stored, layout)
     if layout.rel(chapter.path).parts[1] != EXECUTED:
-        problems += twin_problems(target, stored, layout)
-    return problems
+        return twin_problems(target, stored, layout)
+    return []
 
 
 def twin_problems(path: Path, nb: nbformat.NotebookNode, layout: Layout) -> list[Problem]:
@@ -220,16 +229,16 @@ def update(chapter: Chapter, layout: Layout, force: bool = False) -> str:
     """Build, execute (or take the outputs of its executed twin) and store one chapter's
     notebook; say what was done. Call it for the executed language first."""
     target = layout.notebook_for(chapter.path)
-    if not force and not freshness_problems(chapter, layout):
+    if not force and not staleness(chapter, layout):
         return "up to date"
     nb = build(chapter, layout)
     if layout.rel(chapter.path).parts[1] != EXECUTED:
         twin = read(layout.counterpart(target))
         _save(target, with_twin_outputs(nb, twin))
         return f"outputs taken from {layout.rel(layout.counterpart(target))}"
-    if not force and target.exists() and _same_but_policies(nb, target):
-        _save(target, _with_policies(read(target), nb))
-        return "comparison policies updated, outputs kept"
+    if not force and target.exists() and _same_code(nb, target):
+        _save(target, _with_outputs(read(target), nb))
+        return "code unchanged: prose and comparison policies updated, outputs kept"
     target.parent.mkdir(parents=True, exist_ok=True)
     began = time.monotonic()
     nb = execute(nb, target.parent)
@@ -242,17 +251,23 @@ def _save(target: Path, nb: nbformat.NotebookNode) -> bool:
     return write_if_changed(target, nbformat.writes(nb) + "\n")
 
 
-def _same_but_policies(nb: nbformat.NotebookNode, target: Path) -> bool:
+def _same_code(nb: nbformat.NotebookNode, target: Path) -> bool:
+    """The stored notebook ran exactly this code, cell for cell: only prose or policies differ."""
     try:
         stored = read(target)
     except ValueError:
         return False
-    return _shape(stored, policies=False) == _shape(nb, policies=False) and all(
-        c.cell_type != "code" or c.execution_count is not None for c in stored.cells)
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    ran = [c for c in stored.cells if c.cell_type == "code"]
+    return code == [c.source for c in ran] and all(c.execution_count is not None for c in ran)
 
 
-def _with_policies(stored: nbformat.NotebookNode, nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    for old, new in zip(stored.cells, nb.cells):
-        if CELL_KEY in new.metadata:
-            old.metadata[CELL_KEY] = new.metadata[CELL_KEY]
-    return stored
+def _with_outputs(stored: nbformat.NotebookNode, nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """``nb`` (today's prose and metadata) with the outputs of the stored run of its code."""
+    ran = iter(c for c in stored.cells if c.cell_type == "code")
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            old = next(ran)
+            cell.outputs, cell.execution_count = old.outputs, old.execution_count
+    nb.metadata = {**stored.metadata, **nb.metadata}
+    return nb

@@ -3,10 +3,13 @@
 - Every chapter page gets a link to the same page in the other language.
 - The footer names the book's version and the TensorFlow version its notebooks were
   executed with (the pin in requirements.txt, which `make test` executes them with).
+- Binder, Colab and the notebook download open the launch flavour of a page's notebook
+  (``launch/``, plain Jupyter Markdown), which the site also serves.
 """
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -49,6 +52,28 @@ def drop_duplicate_scripts(app, pagename, templatename, context, doctree):
     context["script_files"][:] = unique  # in place: later handlers (MathJax) add to this list
 
 
+def point_launch_buttons_at_launch_notebooks(app, pagename, templatename, context, doctree):
+    """Runs after the theme made its buttons: notebooks/x.ipynb -> launch/x.ipynb."""
+    if not pagename.startswith("notebooks/"):
+        return
+    stored, launch = f"{pagename}.ipynb", "launch/" + pagename[len("notebooks/"):] + ".ipynb"
+
+    def visit(buttons):
+        for button in buttons:
+            if "url" in button and "_sources/" + stored in button["url"]:  # the download
+                button["url"] = button["url"].split("_sources/")[0] + launch
+            elif "url" in button and stored in button["url"]:
+                button["url"] = button["url"].replace(stored, launch)
+            visit(button.get("buttons", []))
+    visit(context.get("header_buttons", []))
+
+
+def copy_launch_notebooks(app, exception):
+    source = Path(app.confdir) / "launch"
+    if exception is None and app.builder.format == "html" and source.is_dir():
+        shutil.copytree(source, Path(app.outdir) / "launch", dirs_exist_ok=True)
+
+
 def versions(root: Path) -> tuple[str, str]:
     pins = (root / "requirements.txt").read_text(encoding="utf-8")
     tensorflow = re.search(r"^tensorflow==(\S+)", pins, re.M)
@@ -73,4 +98,6 @@ def setup(app):
     app.connect("config-inited", add_footer)
     app.connect("html-page-context", add_language_switch)
     app.connect("html-page-context", drop_duplicate_scripts, priority=800)
+    app.connect("html-page-context", point_launch_buttons_at_launch_notebooks, priority=900)
+    app.connect("build-finished", copy_launch_notebooks)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

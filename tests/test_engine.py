@@ -66,6 +66,16 @@ def test_a_policy_with_an_unknown_key_fails(book):
     expect("policy-key-fails", out)
 
 
+def test_editing_prose_keeps_the_outputs_without_executing(book):
+    book.replace("book/en/circles.md", "The area of a circle:", "The area of a circle, πr²:")
+    code, out = book.run("notebooks")
+    assert code == 0, out
+    assert "notebooks/en/circles.ipynb: code unchanged" in out and "executed" not in out, out
+    assert "πr²" in book.read("notebooks/en/circles.ipynb")
+    code, out = book.run("check")
+    assert code == 0, out
+
+
 def test_adding_a_policy_updates_the_notebooks_without_executing(book):
     book.write("code/compare-policies.toml", POLICIES)
     for chapter in CHAPTERS:
@@ -74,7 +84,7 @@ def test_adding_a_policy_updates_the_notebooks_without_executing(book):
     assert code == 1 and out.count("[stale-notebook]") == 2, out
     code, out = book.run("notebooks")
     assert code == 0, out
-    assert "notebooks/en/circles.ipynb: comparison policies updated, outputs kept" in out
+    assert "notebooks/en/circles.ipynb: code unchanged: prose and comparison policies updated, outputs kept" in out
     cells = json.loads(book.read(ZH_NOTEBOOK))["cells"]
     assert cells[1]["metadata"]["book"]["compare"] == "training"
     code, out = book.run("check")

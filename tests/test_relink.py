@@ -57,3 +57,13 @@ def test_lost_code_is_named(book):
     code, out = book.run("relink")
     assert code == 1
     expect("lost-code-named", out)
+
+
+def test_a_range_changed_on_purpose_is_built_as_written(book):
+    for chapter in ("book/zh/circles.md", "book/en/circles.md"):
+        book.replace(chapter, ":lines: 2-6", ":lines: 2-5")  # the listing no longer prints
+    code, out = book.run("notebooks")
+    assert code == 0, out
+    assert "area = 12.57" not in book.read("notebooks/en/circles.ipynb")
+    code, out = book.run("check")
+    assert code == 0, out

@@ -19,16 +19,18 @@ def test_repository_address_is_a_github_repository():
 
 
 @pytest.mark.parametrize("page", CHAPTERS, ids=lambda p: p.relative_to(SITE).as_posix())
-def test_launch_links_point_at_the_pages_notebook(page):
+def test_launch_links_open_the_pages_launch_notebook(page):
     html = page.read_text(encoding="utf-8")
-    notebook = page.relative_to(SITE).with_suffix(".ipynb").as_posix()
-    binder = f"https://mybinder.org/v2/gh/{REPO[1]}/{BRANCH}?urlpath=tree/{notebook}"
+    rel = page.relative_to(SITE / "notebooks").with_suffix(".ipynb").as_posix()
+    notebook = f"launch/{rel}"
+    binder = f"https://mybinder.org/v2/gh/{REPO[1]}/{BRANCH}?urlpath=lab/tree/{notebook}"
     colab = f"https://colab.research.google.com/github/{REPO[1]}/blob/{BRANCH}/{notebook}"
     assert f'href="{binder}"' in html, f"no Binder link to {notebook}"
     assert f'href="{colab}"' in html, f"no Colab link to {notebook}"
     assert (ROOT / notebook).is_file(), f"{notebook} is not in the repository"
-    download = f"_sources/{notebook}"
-    assert download in html and (SITE / download).is_file(), "no notebook download"
+    depth = "../" * (len(page.relative_to(SITE).parts) - 1)
+    assert f'href="{depth}{notebook}"' in html, "the download button does not offer the launch notebook"
+    assert (SITE / notebook).is_file(), f"the site does not serve {notebook}"
 
 
 def test_binder_installs_the_same_pins_as_the_book():

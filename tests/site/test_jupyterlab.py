@@ -1,0 +1,107 @@
+"""Launch notebooks as a reader sees them in JupyterLab: a real JupyterLab server from the
+book's environment, on 127.0.0.1, driven by headless Chromium. No MyST syntax on screen,
+every image loaded, math typeset. Screenshots go beside the site's."""
+from __future__ import annotations
+
+import json
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from conftest import ROOT, SCREENSHOTS, SITE
+
+LAUNCH = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "launch").rglob("*.ipynb")
+                if ".ipynb_checkpoints" not in p.parts)
+MYST = ["```{", ":::{", ":class:", "{ref}`", "{doc}`", "{cite}`", "{numref}`", "{math}`"]
+TOKEN = "book-test"
+BASEURL = re.search(r"baseurl:\s*(\S+)", (ROOT / "_config.yml").read_text(encoding="utf-8"))[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    home = tmp_path_factory.mktemp("lab")
+    settings = home / "settings" / "@jupyterlab" / "notebook-extension"
+    settings.mkdir(parents=True)
+    # Render every cell, not only those in view, so the whole page can be checked.
+    (settings / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
+    notices = home / "settings" / "@jupyterlab" / "apputils-extension"
+    notices.mkdir(parents=True)
+    (notices / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+    # A reader's view only: never write the notebooks back.
+    docmanager = home / "settings" / "@jupyterlab" / "docmanager-extension"
+    docmanager.mkdir(parents=True)
+    (docmanager / "plugin.jupyterlab-settings").write_text(json.dumps({"autosave": False}))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+         f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={ROOT}",
+         f"--LabApp.user_settings_dir={home / 'settings'}", f"--LabApp.workspaces_dir={home}",
+         "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+         "--LabApp.extension_manager=readonly", "--allow-root",
+         # Checkpoints outside the repository: the test leaves the tree as it found it.
+         f"--FileCheckpoints.checkpoint_dir={home / 'checkpoints'}"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=home,
+        env={**__import__("os").environ, "JUPYTER_RUNTIME_DIR": str(home / "runtime")})
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        server.kill()
+        raise RuntimeError("JupyterLab did not start")
+    yield url
+    server.terminate()
+    server.wait(timeout=20)
+
+
+@pytest.mark.parametrize("notebook", LAUNCH)
+def test_launch_notebook_renders_in_jupyterlab(browser, lab, notebook):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    # ?reset: a fresh workspace, so the notebooks opened before this one are closed.
+    page.goto(f"{lab}/lab/tree/{notebook}?reset&token={TOKEN}")
+    name = notebook.replace("/", "_").replace(".ipynb", "")
+    try:
+        page.wait_for_selector(".jp-MarkdownCell .jp-RenderedMarkdown", state="attached",
+                               timeout=60_000)
+    except Exception:
+        page.screenshot(path=str(SCREENSHOTS / f"lab_{name}_failed.png"))
+        raise
+    page.wait_for_timeout(1500)  # let MathJax and images finish
+    rendered = page.locator(".jp-Notebook .jp-MarkdownCell .jp-RenderedMarkdown")
+    texts = rendered.all_inner_texts()
+    cells = json.loads((ROOT / notebook).read_text(encoding="utf-8"))["cells"]
+    markdown = [c for c in cells if c["cell_type"] == "markdown"]
+    assert len(texts) == len(markdown), f"{len(texts)} of {len(markdown)} Markdown cells rendered"
+    for text in texts:
+        shown = [m for m in MYST if m in text]
+        assert not shown, f"MyST syntax {shown} on screen: {text[:200]!r}"
+    images = page.locator(".jp-RenderedMarkdown img")
+    for index in range(images.count()):
+        width = images.nth(index).evaluate("img => img.complete ? img.naturalWidth : 0")
+        assert width > 0, f"image {index + 1} did not load"
+    if any("$" in "".join(c["source"]) for c in markdown):
+        assert page.locator(".jp-RenderedMarkdown mjx-container").count() > 0, "math not typeset"
+    page.screenshot(path=str(SCREENSHOTS / f"lab_{name}.png"))
+    first = page.locator(".jp-RenderedMarkdown blockquote, .jp-RenderedMarkdown img").first
+    if first.count():
+        first.scroll_into_view_if_needed()
+        page.screenshot(path=str(SCREENSHOTS / f"lab_{name}_first_box.png"))
+    page.close()
+
+
+@pytest.mark.parametrize("notebook", LAUNCH)
+def test_links_in_launch_notebooks_point_at_pages_of_the_site(notebook):
+    text = (ROOT / notebook).read_text(encoding="utf-8")
+    for url in re.findall(re.escape(BASEURL.rstrip("/")) + r"/([^)#\s\"]+)", text):
+        assert (SITE / url).is_file(), f"{notebook} links to {url}, which the site does not have"
