@@ -85,7 +85,7 @@ check: $(READY)  ## Fast static checks: listing ranges, zh/en parity, notebook f
 
 test-tools: $(READY)  ## Tests of the tooling itself (pytest, sample books under tests/)
 	@$(BOOK) system --why "make test-tools (figures with Chinese labels)" fonts-noto-cjk
-	@$(OFFLINE) $(BIN)/pytest -q tests --ignore=tests/site --ignore=tests/pdf
+	@$(OFFLINE) $(BIN)/pytest -q tests --ignore=tests/site --ignore=tests/pdf -n $(WORKERS)
 
 test-site: $(READY) $(MATHJAX)  ## Build the site with warnings as errors, offline
 	@$(OFFLINE) $(BIN)/jupyter-book build . --all --warningiserror --keep-going --quiet

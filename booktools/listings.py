@@ -126,7 +126,8 @@ def check_chapter(chapter: Chapter, layout: Layout) -> list[Problem]:
         problems += found
         now = script.text(listing.start, listing.end)
         if not found and before is not None and before != now and index < len(twin) \
-                and without_comments(twin[index]) == without_comments(now):
+                and without_comments(twin[index]) == without_comments(now) \
+                and _statements(before) != _statements(now):  # not just comments edited
             notebook = layout.rel(layout.notebook_for(chapter.path))
             problems.append(Problem(
                 "notebook-edited", notebook, None,
@@ -141,6 +142,11 @@ def check_chapter(chapter: Chapter, layout: Layout) -> list[Problem]:
                 "run `make relink` to find that code again; if you edited it on purpose, "
                 "run `make relink` and then `make notebooks`"))
     return problems
+
+
+def _statements(source: str) -> list[str]:
+    """The code without comments and blank lines: what a comment-only edit leaves unchanged."""
+    return [line for line in without_comments(source) if line.strip()]
 
 
 def _twin_cells(chapter: Chapter, layout: Layout) -> list[str]:
