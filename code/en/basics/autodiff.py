@@ -2,6 +2,9 @@
 import numpy as np
 import tensorflow as tf
 
+tf.keras.backend.clear_session()
+tf.keras.utils.set_random_seed(42)
+
 
 # A function of two variables whose derivatives we know by hand:
 # df/dx = 2xy and df/dy = x^2 + 3y^2.
@@ -9,8 +12,8 @@ def f(x, y):
     return x ** 2 * y + y ** 3
 
 
-x = tf.Variable(2.0)
-y = tf.Variable(1.0)
+x = tf.Variable(2.0, dtype=tf.float32)
+y = tf.Variable(1.0, dtype=tf.float32)
 with tf.GradientTape() as tape:
     z = f(x, y)
 dz_dx, dz_dy = tape.gradient(z, [x, y])
@@ -40,8 +43,8 @@ print(tape.gradient(z, x).numpy(), tape.gradient(w, x).numpy().round(4))
 del tape
 
 # Only variables are watched by default: gradients with respect to constants are None.
-a = tf.constant(2.0)
-b = tf.constant(1.0)
+a = tf.constant(2.0, dtype=tf.float32)
+b = tf.constant(1.0, dtype=tf.float32)
 with tf.GradientTape() as tape:
     z = f(a, b)
 print(tape.gradient(z, [a, b]))
@@ -65,7 +68,7 @@ with tf.GradientTape() as outer:
 print("d2f/dx2 =", outer.gradient(dz_dx, x).numpy())
 
 # softplus(t) = log(1 + e^t) written naively overflows: e^100 is inf in float32.
-points = tf.Variable([-100.0, 0.0, 100.0])
+points = tf.Variable([-100.0, 0.0, 100.0], dtype=tf.float32)
 
 
 def softplus_naive(t):

@@ -1,6 +1,9 @@
 # Sparse, ragged and string tensors; TensorArray, sets and queues.
 import tensorflow as tf
 
+tf.keras.backend.clear_session()
+tf.keras.utils.set_random_seed(42)
+
 # A sparse tensor stores only the non-zero entries: where they are, and their values.
 sparse = tf.SparseTensor(indices=[[0, 1], [2, 3]], values=[1.5, -2.0], dense_shape=[3, 4])
 print(sparse.values, sparse.dense_shape)
@@ -10,6 +13,11 @@ print(tf.sparse.to_dense(sparse))
 dense = tf.ones([4, 2])
 print(tf.sparse.sparse_dense_matmul(sparse, dense))
 print(tf.sparse.reduce_sum(sparse * 2.0, axis=1))
+# Adding a scalar would make every entry non-zero: not defined for sparse tensors.
+try:
+    sparse + 1.0
+except TypeError as err:
+    print("TypeError:", err)
 
 # A ragged tensor holds rows of different lengths.
 ragged = tf.ragged.constant([[1., 2.], [3.], [4., 5., 6.]])

@@ -1,7 +1,9 @@
 # Linear regression y = a * X + b, fitted three ways.
+import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
 
+tf.keras.backend.clear_session()
 tf.keras.utils.set_random_seed(42)
 
 # Average price per square metre (thousands) in a fictional city, 2017-2023.
@@ -25,8 +27,8 @@ print(f"NumPy:      a = {a:.4f}, b = {b:.4f}")
 
 # 2) TensorFlow: the tape finds the gradients, the optimizer applies them.
 X_t, y_t = tf.constant(X), tf.constant(y)
-a_t = tf.Variable(0.0, name="a")
-b_t = tf.Variable(0.0, name="b")
+a_t = tf.Variable(0.0, dtype=tf.float32, name="a")
+b_t = tf.Variable(0.0, dtype=tf.float32, name="b")
 variables = [a_t, b_t]
 optimizer = tf.keras.optimizers.SGD(learning_rate=learning_rate)
 for step in range(steps):
@@ -47,3 +49,17 @@ scale = (prices.max() - prices.min()) / (years.max() - years.min())
 x_2024 = (2024 - years.min()) / (years.max() - years.min())
 price_2024 = (a_t.numpy() * x_2024 + b_t.numpy()) * (prices.max() - prices.min()) + prices.min()
 print(f"slope: {a_t.numpy() * scale:.3f} thousand per year | 2024: {price_2024:.2f} thousand")
+
+# The data and the fitted line, in the original units.
+line_years = np.array([2017, 2024], dtype=np.float32)
+line_X = (line_years - years.min()) / (years.max() - years.min())
+line_prices = (a_t.numpy() * line_X + b_t.numpy()) * (prices.max() - prices.min()) + prices.min()
+fig, ax = plt.subplots(figsize=(6, 3.5))
+ax.plot(years, prices, "o", label="data")
+ax.plot(line_years, line_prices, "-", label="fitted line")
+ax.plot([2024], [price_2024], "x", markersize=9, label="prediction for 2024")
+ax.set_xlabel("year")
+ax.set_ylabel("price (thousand per m²)")
+ax.legend()
+plt.tight_layout()
+plt.show()

@@ -2,6 +2,7 @@
 import numpy as np
 import tensorflow as tf
 
+tf.keras.backend.clear_session()
 tf.keras.utils.set_random_seed(42)
 np.set_printoptions(precision=4, suppress=True)
 print("TensorFlow", tf.__version__, "| NumPy", np.__version__)

@@ -14,6 +14,7 @@ parser.add_argument("--dataset", choices=["tf_flowers", "fashion_mnist"],
 parser.add_argument("--steps", type=int, default=30)
 parser.add_argument("--image-size", type=int, default=96)
 args, _ = parser.parse_known_args()
+tf.keras.backend.clear_session()  # a clean Keras state: fresh layer names
 tf.keras.utils.set_random_seed(42)
 tf.config.experimental.enable_op_determinism()
 
@@ -44,8 +45,8 @@ def preprocess(image, label):
 # The pipeline: decode and resize in parallel, shuffle, batch, and prepare the next batch
 # while the model trains on the current one.
 pipeline = (dataset
-            .map(preprocess, num_parallel_calls=tf.data.AUTOTUNE)
             .shuffle(buffer_size=1000, seed=42)
+            .map(preprocess, num_parallel_calls=tf.data.AUTOTUNE)
             .batch(32)
             .prefetch(tf.data.AUTOTUNE))
 images, labels = next(iter(pipeline))
@@ -54,19 +55,19 @@ print("batch:", images.shape, images.dtype, labels.shape)
 # MobileNetV2 with random weights (weights=None: nothing to download), our number of classes.
 model = tf.keras.applications.MobileNetV2(
     input_shape=(args.image_size, args.image_size, 3), alpha=0.35,
-    weights=None, classes=len(class_names))
+    weights=None, classes=len(class_names), classifier_activation=None)
 print("layers:", len(model.layers), "| parameters:", model.count_params())
 print("batch normalization layers:",
       sum(isinstance(layer, tf.keras.layers.BatchNormalization) for layer in model.layers))
 
 # The same batch in inference mode and in training mode: batch normalization differs.
-inference = model(images, training=False)
-training = model(images, training=True)
+inference = tf.nn.softmax(model(images, training=False))
+training = tf.nn.softmax(model(images, training=True))
 print(f"largest difference: {float(tf.reduce_max(tf.abs(inference - training))):.4f}")
 
 # A few training steps with compile and fit (the Keras pipeline has its own section).
 model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=1e-3),
-              loss=tf.keras.losses.SparseCategoricalCrossentropy(),
+              loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
               metrics=["accuracy"])
 history = model.fit(pipeline.take(args.steps), epochs=1, shuffle=False, verbose=0)
-print(f"after {args.steps} steps: loss {history.history['loss'][-1]:.3f}")
+print(f"mean loss over the {args.steps} steps: {history.history['loss'][-1]:.3f}")

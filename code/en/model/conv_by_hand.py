@@ -2,6 +2,10 @@
 import numpy as np
 import tensorflow as tf
 
+tf.keras.backend.clear_session()  # a clean Keras state: fresh layer names
+tf.keras.utils.set_random_seed(42)
+tf.config.experimental.enable_op_determinism()
+
 # The image as Keras wants it: [images, height, width, channels] = [1, 7, 7, 1].
 pixels = np.array([
     [0, 0, 0, 0, 0, 0, 0],

@@ -26,6 +26,7 @@ EVAL_SEEDS = range(100, 110)  # starts used during training to decide when to st
 TEST_SEEDS = range(200, 205)  # different starts, used only for the final report
 MAX_SCORE = 500             # CartPole-v1 truncates an episode after 500 steps
 
+tf.keras.backend.clear_session()  # a clean Keras state: fresh layer names
 tf.keras.utils.set_random_seed(args.seed)
 tf.config.experimental.enable_op_determinism()
 rng = np.random.default_rng(args.seed)

@@ -8,6 +8,7 @@ import tensorflow as tf
 parser = argparse.ArgumentParser(description="Train the MLP with compile() and fit().")
 parser.add_argument("--epochs", type=int, default=5)
 args, _ = parser.parse_known_args()
+tf.keras.backend.clear_session()  # a clean Keras state: fresh layer names
 tf.keras.utils.set_random_seed(42)
 tf.config.experimental.enable_op_determinism()
 
@@ -19,7 +20,7 @@ sequential = tf.keras.Sequential([
     tf.keras.Input(shape=(28, 28)),
     tf.keras.layers.Flatten(),
     tf.keras.layers.Dense(100, activation="relu"),
-    tf.keras.layers.Dense(10, activation="softmax"),
+    tf.keras.layers.Dense(10),
 ], name="mlp_sequential")
 sequential.summary()
 
@@ -27,23 +28,25 @@ sequential.summary()
 inputs = tf.keras.Input(shape=(28, 28), name="image")
 x = tf.keras.layers.Flatten()(inputs)
 x = tf.keras.layers.Dense(100, activation="relu")(x)
-outputs = tf.keras.layers.Dense(10, activation="softmax", name="probabilities")(x)
+outputs = tf.keras.layers.Dense(10, name="logits")(x)
 functional = tf.keras.Model(inputs=inputs, outputs=outputs, name="mlp_functional")
 print(functional.name, "parameters:", functional.count_params())
 
 # compile() chooses the optimizer, the loss and the metrics (all by keyword).
 functional.compile(
     optimizer=tf.keras.optimizers.Adam(learning_rate=1e-3),
-    loss=tf.keras.losses.SparseCategoricalCrossentropy(),
+    loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
     metrics=[tf.keras.metrics.SparseCategoricalAccuracy(name="accuracy")],
 )
 
 # fit() runs the training loop; 10% of the training images are held out for validation.
+# verbose=0: no progress bar; the History holds one value per epoch for each quantity.
 history = functional.fit(train_x, train_y, epochs=args.epochs, batch_size=50,
                          validation_split=0.1, verbose=0)
-for epoch, logs in enumerate(zip(*history.history.values()), start=1):
+print("recorded:", list(history.history))
+for epoch, values in enumerate(zip(*history.history.values()), 1):
     print(f"epoch {epoch}: " + ", ".join(
-        f"{name} {value:.4f}" for name, value in zip(history.history, logs)))
+        f"{name} {value:.4f}" for name, value in zip(history.history, values)))
 
 # The training history: where validation stops improving, more epochs stop helping.
 fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(9, 3))
@@ -52,11 +55,13 @@ ax_loss.plot(epochs, history.history["loss"], "o-", label="training")
 ax_loss.plot(epochs, history.history["val_loss"], "s--", label="validation")
 ax_loss.set_xlabel("epoch")
 ax_loss.set_ylabel("loss")
+ax_loss.set_ylim(bottom=0)  # from 0, so small changes are not magnified
 ax_loss.legend()
 ax_acc.plot(epochs, history.history["accuracy"], "o-", label="training")
 ax_acc.plot(epochs, history.history["val_accuracy"], "s--", label="validation")
 ax_acc.set_xlabel("epoch")
 ax_acc.set_ylabel("accuracy")
+ax_acc.set_ylim(top=1)  # up to 1, the best possible
 ax_acc.legend()
 plt.tight_layout()
 plt.show()
@@ -64,5 +69,6 @@ plt.show()
 # evaluate() on the test set returns the loss and the metrics.
 test_loss, test_accuracy = functional.evaluate(test_x, test_y, batch_size=1000, verbose=0)
 print(f"test loss {test_loss:.4f}, test accuracy {test_accuracy:.4f}")
-print("first five predictions:", functional.predict(test_x[:5], verbose=0).argmax(axis=1),
-      "labels:", test_y[:5])
+probabilities = tf.nn.softmax(functional.predict(test_x[:5], verbose=0)).numpy()
+print("first five predictions:", probabilities.argmax(axis=1), "labels:", test_y[:5])
+print("their probabilities:", " ".join(f"{p:.3f}" for p in probabilities.max(axis=1)))

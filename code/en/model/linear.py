@@ -2,7 +2,9 @@
 import numpy as np
 import tensorflow as tf
 
+tf.keras.backend.clear_session()  # a clean Keras state: fresh layer names
 tf.keras.utils.set_random_seed(42)
+tf.config.experimental.enable_op_determinism()
 
 # The same data as before, scaled to [0, 1]; Keras expects a batch axis: [samples, features].
 years = np.array([2017, 2018, 2019, 2020, 2021, 2022, 2023], dtype=np.float32)

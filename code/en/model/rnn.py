@@ -8,11 +8,12 @@ import tensorflow as tf
 
 parser = argparse.ArgumentParser(description="Train a character-level LSTM and sample text.")
 parser.add_argument("--corpus", choices=["pydoc", "nietzsche"], default="pydoc")
-parser.add_argument("--steps", type=int, default=1000)
+parser.add_argument("--steps", type=int, default=400)
 parser.add_argument("--seq-length", type=int, default=32)
 parser.add_argument("--batch-size", type=int, default=128)
-parser.add_argument("--units", type=int, default=256)
+parser.add_argument("--units", type=int, default=128)
 args, _ = parser.parse_known_args()
+tf.keras.backend.clear_session()  # a clean Keras state: fresh layer names
 tf.keras.utils.set_random_seed(42)
 tf.config.experimental.enable_op_determinism()
 
@@ -45,10 +46,11 @@ class CharData:
         self.ids = np.array([self.index[char] for char in text], dtype=np.int32)
 
     def get_batch(self, seq_length, batch_size):
-        # Input: seq_length characters; target: the character that follows them.
+        # Input: seq_length characters; target: the same window shifted by one character,
+        # so that every position is trained to predict the character that follows it.
         starts = np.random.randint(0, len(self.ids) - seq_length, batch_size)
         inputs = np.stack([self.ids[s:s + seq_length] for s in starts])
-        targets = self.ids[starts + seq_length]
+        targets = np.stack([self.ids[s + 1:s + seq_length + 1] for s in starts])
         return inputs, targets
 
     def decode(self, ids):
@@ -58,11 +60,13 @@ class CharData:
 chars = CharData(text)
 print("vocabulary:", len(chars.chars), "characters")
 inputs, targets = chars.get_batch(seq_length=20, batch_size=2)
-print(repr(chars.decode(inputs[0])), "->", repr(chars.decode([targets[0]])))
+print(repr(chars.decode(inputs[0])), "->", repr(chars.decode(targets[0])))
 
 
 # The model reads one character at a time: the cell updates its state from the
-# current input and the previous state; a dense layer scores the next character.
+# current input and the previous state; a dense layer scores the next character at
+# every position. The state can be passed in and is returned, so generation can go on
+# from where it stopped.
 class CharRNN(tf.keras.Model):
     def __init__(self, vocab_size, units, **kwargs):
         super().__init__(**kwargs)
@@ -70,23 +74,26 @@ class CharRNN(tf.keras.Model):
         self.lstm_cell = tf.keras.layers.LSTMCell(units)
         self.readout = tf.keras.layers.Dense(vocab_size)
 
-    def call(self, inputs):                                  # [batch, seq_length] ids
-        x = tf.one_hot(inputs, depth=self.vocab_size)        # [batch, seq_length, vocab]
-        batch = tf.shape(inputs)[0]
-        state = [tf.zeros([batch, self.lstm_cell.units])] * 2  # h and c of the LSTM
+    def call(self, inputs, state=None):                      # [batch, steps] ids
+        x = tf.one_hot(inputs, depth=self.vocab_size)        # [batch, steps, vocab]
+        if state is None:                                    # h and c of the LSTM
+            state = [tf.zeros([tf.shape(inputs)[0], self.lstm_cell.units])] * 2
+        outputs = []
         for t in range(inputs.shape[1]):
             output, state = self.lstm_cell(x[:, t, :], state)  # one step of the recurrence
-        return self.readout(output)                          # [batch, vocab] logits
+            outputs.append(output)
+        return self.readout(tf.stack(outputs, axis=1)), state  # [batch, steps, vocab] logits
 
 
 model = CharRNN(vocab_size=len(chars.chars), units=args.units)
 optimizer = tf.keras.optimizers.Adam(learning_rate=1e-2, clipnorm=1.0)
 
 
+# Training: the loss averages the cross-entropy over every position of every window.
 @tf.function
 def train_step(inputs, targets):
     with tf.GradientTape() as tape:
-        logits = model(inputs)
+        logits, _ = model(inputs)
         loss = tf.reduce_mean(tf.keras.losses.sparse_categorical_crossentropy(
             targets, logits, from_logits=True))
     grads = tape.gradient(loss, model.trainable_variables)
@@ -97,8 +104,8 @@ def train_step(inputs, targets):
 losses = []
 for step in range(1, args.steps + 1):
     losses.append(float(train_step(*chars.get_batch(args.seq_length, args.batch_size))))
-    if step % 200 == 0:
-        print(f"step {step:5d}: loss {np.mean(losses[-200:]):.3f}")
+    if step % 100 == 0:
+        print(f"step {step:5d}: loss {np.mean(losses[-100:]):.3f}")
 
 
 # Sampling: divide the scores by a temperature before the softmax. Low temperatures
@@ -110,16 +117,21 @@ def sample(logits, temperature):
     return np.random.choice(len(probabilities), p=probabilities)
 
 
+# Generation: read the prompt once, then feed one character at a time, carrying the
+# state forward instead of re-reading a whole window for every new character.
 @tf.function
-def next_logits(window):
-    return model(window)[0]
+def next_step(char, state):  # one character in: its logits and the new state out
+    logits, state = model(char, state)
+    return logits[0, -1], state
 
 
 def generate(prompt, length, temperature):
     ids = [chars.index[char] for char in prompt]
+    logits, state = model(np.array([ids], dtype=np.int32))
+    logits = logits[0, -1]
     for _ in range(length):
-        window = np.array([ids[-args.seq_length:]], dtype=np.int32)
-        ids.append(sample(next_logits(window).numpy(), temperature))
+        ids.append(sample(logits.numpy(), temperature))
+        logits, state = next_step(np.array([[ids[-1]]], dtype=np.int32), state)
     return chars.decode(ids)
 
 

@@ -2,6 +2,9 @@
 import numpy as np
 import tensorflow as tf
 
+tf.keras.backend.clear_session()
+tf.keras.utils.set_random_seed(42)
+
 
 # 一个二元函数，它的偏导数可以手算：
 # df/dx = 2xy，df/dy = x^2 + 3y^2。
@@ -9,8 +12,8 @@ def f(x, y):
     return x ** 2 * y + y ** 3
 
 
-x = tf.Variable(2.0)
-y = tf.Variable(1.0)
+x = tf.Variable(2.0, dtype=tf.float32)
+y = tf.Variable(1.0, dtype=tf.float32)
 with tf.GradientTape() as tape:
     z = f(x, y)
 dz_dx, dz_dy = tape.gradient(z, [x, y])
@@ -40,8 +43,8 @@ print(tape.gradient(z, x).numpy(), tape.gradient(w, x).numpy().round(4))
 del tape
 
 # tape 默认只记录变量，对常量求梯度得到 None。
-a = tf.constant(2.0)
-b = tf.constant(1.0)
+a = tf.constant(2.0, dtype=tf.float32)
+b = tf.constant(1.0, dtype=tf.float32)
 with tf.GradientTape() as tape:
     z = f(a, b)
 print(tape.gradient(z, [a, b]))
@@ -65,7 +68,7 @@ with tf.GradientTape() as outer:
 print("d2f/dx2 =", outer.gradient(dz_dx, x).numpy())
 
 # 直接按定义写 softplus(t) = log(1 + e^t) 会溢出：float32 下 e^100 是 inf。
-points = tf.Variable([-100.0, 0.0, 100.0])
+points = tf.Variable([-100.0, 0.0, 100.0], dtype=tf.float32)
 
 
 def softplus_naive(t):

@@ -1,6 +1,9 @@
 # 稀疏张量、不规则张量、字符串张量；TensorArray、集合与队列。
 import tensorflow as tf
 
+tf.keras.backend.clear_session()
+tf.keras.utils.set_random_seed(42)
+
 # 稀疏张量只存非零元素：它们的位置和取值。
 sparse = tf.SparseTensor(indices=[[0, 1], [2, 3]], values=[1.5, -2.0], dense_shape=[3, 4])
 print(sparse.values, sparse.dense_shape)
@@ -10,6 +13,11 @@ print(tf.sparse.to_dense(sparse))
 dense = tf.ones([4, 2])
 print(tf.sparse.sparse_dense_matmul(sparse, dense))
 print(tf.sparse.reduce_sum(sparse * 2.0, axis=1))
+# 加上一个标量会让每个元素都不为零，稀疏张量不支持这样的运算。
+try:
+    sparse + 1.0
+except TypeError as err:
+    print("TypeError:", err)
 
 # 不规则张量（ragged tensor）的各行长度可以不同。
 ragged = tf.ragged.constant([[1., 2.], [3.], [4., 5., 6.]])

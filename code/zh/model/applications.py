@@ -14,6 +14,7 @@ parser.add_argument("--dataset", choices=["tf_flowers", "fashion_mnist"],
 parser.add_argument("--steps", type=int, default=30)
 parser.add_argument("--image-size", type=int, default=96)
 args, _ = parser.parse_known_args()
+tf.keras.backend.clear_session()  # 清空 Keras 的状态：层的名字从头编号
 tf.keras.utils.set_random_seed(42)
 tf.config.experimental.enable_op_determinism()
 
@@ -44,8 +45,8 @@ def preprocess(image, label):
 # 流水线：并行解码和缩放，打乱，分批次，并在模型训练当前批次时
 # 预先准备好下一个批次。
 pipeline = (dataset
-            .map(preprocess, num_parallel_calls=tf.data.AUTOTUNE)
             .shuffle(buffer_size=1000, seed=42)
+            .map(preprocess, num_parallel_calls=tf.data.AUTOTUNE)
             .batch(32)
             .prefetch(tf.data.AUTOTUNE))
 images, labels = next(iter(pipeline))
@@ -54,19 +55,19 @@ print("batch:", images.shape, images.dtype, labels.shape)
 # 随机权重的 MobileNetV2（weights=None：无需下载），类别数用我们自己的。
 model = tf.keras.applications.MobileNetV2(
     input_shape=(args.image_size, args.image_size, 3), alpha=0.35,
-    weights=None, classes=len(class_names))
+    weights=None, classes=len(class_names), classifier_activation=None)
 print("layers:", len(model.layers), "| parameters:", model.count_params())
 print("batch normalization layers:",
       sum(isinstance(layer, tf.keras.layers.BatchNormalization) for layer in model.layers))
 
 # 同一个批次分别用推理模式和训练模式计算：批归一化的行为不同。
-inference = model(images, training=False)
-training = model(images, training=True)
+inference = tf.nn.softmax(model(images, training=False))
+training = tf.nn.softmax(model(images, training=True))
 print(f"largest difference: {float(tf.reduce_max(tf.abs(inference - training))):.4f}")
 
 # 用 compile 和 fit 训练几步（Keras 训练流程另有一节专门介绍）。
 model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=1e-3),
-              loss=tf.keras.losses.SparseCategoricalCrossentropy(),
+              loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
               metrics=["accuracy"])
 history = model.fit(pipeline.take(args.steps), epochs=1, shuffle=False, verbose=0)
-print(f"after {args.steps} steps: loss {history.history['loss'][-1]:.3f}")
+print(f"mean loss over the {args.steps} steps: {history.history['loss'][-1]:.3f}")

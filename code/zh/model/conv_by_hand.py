@@ -2,6 +2,10 @@
 import numpy as np
 import tensorflow as tf
 
+tf.keras.backend.clear_session()  # 清空 Keras 的状态：层的名字从头编号
+tf.keras.utils.set_random_seed(42)
+tf.config.experimental.enable_op_determinism()
+
 # 按 Keras 要求的格式排列图像：[images, height, width, channels] = [1, 7, 7, 1]。
 pixels = np.array([
     [0, 0, 0, 0, 0, 0, 0],

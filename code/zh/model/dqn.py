@@ -26,6 +26,7 @@ EVAL_SEEDS = range(100, 110)  # 训练中评估用的起始状态，据此决定
 TEST_SEEDS = range(200, 205)  # 另一组起始状态，只用于最后的测试
 MAX_SCORE = 500             # CartPole-v1 在第 500 步截断回合
 
+tf.keras.backend.clear_session()  # 清空 Keras 的状态：层的名字从头编号
 tf.keras.utils.set_random_seed(args.seed)
 tf.config.experimental.enable_op_determinism()
 rng = np.random.default_rng(args.seed)

@@ -2,7 +2,9 @@
 import numpy as np
 import tensorflow as tf
 
+tf.keras.backend.clear_session()  # 清空 Keras 的状态：层的名字从头编号
 tf.keras.utils.set_random_seed(42)
+tf.config.experimental.enable_op_determinism()
 
 # 数据与前面相同，缩放到 [0, 1]；Keras 要求有批次轴：[samples, features]。
 years = np.array([2017, 2018, 2019, 2020, 2021, 2022, 2023], dtype=np.float32)
