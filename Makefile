@@ -96,7 +96,8 @@ test-scripts: $(READY) data  ## Run every program under code/ once (its English 
 test-browser: $(READY)  ## Load every page of the built site in headless Chromium, offline
 	@$(BOOK) system --why "make test-browser" chromium fonts-noto-cjk
 	@test -f _build/html/index.html || $(MAKE) --no-print-directory html
-	@$(OFFLINE) $(BIN)/pytest -q tests/site
+	@rm -rf _build/screenshots
+	@$(OFFLINE) $(BIN)/pytest -q tests/site -n $(WORKERS)
 
 test-pdf: pdf  ## Check the PDFs: titles and Chinese text present, pages render
 	@$(OFFLINE) $(BIN)/pytest -q tests/pdf

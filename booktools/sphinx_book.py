@@ -27,8 +27,6 @@ def counterpart(pagename: str) -> str | None:
 
 
 def add_language_switch(app, pagename, templatename, context, doctree):
-    # No favicon: an empty icon keeps the browser from asking the server for one.
-    context["metatags"] = context.get("metatags", "") + '<link rel="icon" href="data:,">\n'
     other = counterpart(pagename)
     if not other or other not in app.env.found_docs or "body" not in context:
         return
@@ -74,6 +72,13 @@ def copy_launch_notebooks(app, exception):
         shutil.copytree(source, Path(app.outdir) / "launch", dirs_exist_ok=True)
 
 
+def copy_favicon_to_the_root(app, exception):
+    """Browsers ask the site's root for /favicon.ico (the root redirect page names none)."""
+    icon = Path(app.confdir) / "_static" / "favicon.png"
+    if exception is None and app.builder.format == "html" and icon.is_file():
+        shutil.copyfile(icon, Path(app.outdir) / "favicon.ico")
+
+
 def versions(root: Path) -> tuple[str, str]:
     pins = (root / "requirements.txt").read_text(encoding="utf-8")
     tensorflow = re.search(r"^tensorflow==(\S+)", pins, re.M)
@@ -100,4 +105,5 @@ def setup(app):
     app.connect("html-page-context", drop_duplicate_scripts, priority=800)
     app.connect("html-page-context", point_launch_buttons_at_launch_notebooks, priority=900)
     app.connect("build-finished", copy_launch_notebooks)
+    app.connect("build-finished", copy_favicon_to_the_root)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
