@@ -232,10 +232,14 @@ def cmd_data(layout: Layout, args) -> int:
 def cmd_pdf(layout: Layout, args) -> int:
     system.require(pdf.TEX_PACKAGES, "make pdf")
     jupyter_book = str(Path(sys.executable).with_name("jupyter-book"))
+    from concurrent.futures import ThreadPoolExecutor
+
     problems = []
-    for lang in args.languages:
-        print(f"==> Building the {lang} PDF with xelatex (a minute or two)", flush=True)
-        target = pdf.build(layout, lang, jupyter_book)
+    print(f"==> Building the {' and '.join(args.languages)} PDFs with xelatex, side by side "
+          "(a minute or two)", flush=True)
+    with ThreadPoolExecutor(max_workers=len(args.languages)) as pool:  # each build is one process
+        targets = list(pool.map(lambda lang: pdf.build(layout, lang, jupyter_book), args.languages))
+    for lang, target in zip(args.languages, targets):
         print(f"    {layout.rel(target)}: {target.stat().st_size / 1e6:.1f} MB")
         for char in pdf.missing_characters(layout, lang):
             problems.append(Problem("pdf-missing-character", layout.rel(target), None,

@@ -4,7 +4,9 @@ every image loaded, math typeset. Screenshots go beside the site's."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -49,7 +51,8 @@ def lab(tmp_path_factory):
          # Checkpoints outside the repository: the test leaves the tree as it found it.
          f"--FileCheckpoints.checkpoint_dir={home / 'checkpoints'}"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=home,
-        env={**__import__("os").environ, "JUPYTER_RUNTIME_DIR": str(home / "runtime")})
+        start_new_session=True,  # its own process group: the server and its kernels
+        env={**os.environ, "JUPYTER_RUNTIME_DIR": str(home / "runtime")})
     url = f"http://127.0.0.1:{port}"
     for _ in range(120):
         try:
@@ -58,11 +61,16 @@ def lab(tmp_path_factory):
         except OSError:
             time.sleep(0.5)
     else:
-        server.kill()
+        os.killpg(server.pid, signal.SIGKILL)
         raise RuntimeError("JupyterLab did not start")
     yield url
-    server.terminate()
-    server.wait(timeout=20)
+    # Each opened notebook started a kernel; stop the server and its kernels together.
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
 
 
 @pytest.mark.parametrize("notebook", LAUNCH)
