@@ -20,6 +20,7 @@ from collections import Counter
 from pathlib import Path
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 
 from . import data, launch, listings, notebooks, offline, parity, pdf, policies, scripts, structure, system
 from .chapters import Chapter, read_chapter
@@ -172,11 +173,11 @@ def _moved(problem: Problem, layout: Layout) -> bool:
     was edited, or a range the author changed, is the author's to review; building from the
     chapter's range is then right."""
     chapter = read_chapter(layout.root / problem.path, layout.root)
-    spans = listings.recorded_spans(chapter, layout)
-    for listing, code, span in zip(chapter.listings, listings.recorded(chapter, layout), spans):
-        if span is not None and span != listing.span:
-            continue  # the author changed :lines: on purpose: build from the new range
-        if listing.lines_line == problem.line and code is not None:
+    cells = listings.recorded_cells(chapter, layout)
+    for listing, cell, code in zip(chapter.listings, cells, listings.recorded(chapter, layout)):
+        if listing.lines_line == problem.line and cell is not None:
+            if cell["metadata"][listings.CELL_KEY].get("lines") != listing.span:
+                return False  # the author changed :lines: on purpose: build from the new range
             new, alike = listings.find_again(code, listings.load_script(listing.script), listing.start)
             return new is not None and alike == 1 and new != (listing.start, listing.end)
     return False
@@ -185,8 +186,6 @@ def _moved(problem: Problem, layout: Layout) -> bool:
 def cmd_scripts(layout: Layout, args) -> int:
     """Each program once: its script in the executed language (parity proves the twin the
     same program), several at a time with --jobs."""
-    from concurrent.futures import ThreadPoolExecutor
-
     targets = [Path(s).resolve() for s in args.scripts] or layout.scripts(EXECUTED)
     quick = scripts.quick_args(layout)
 
@@ -232,8 +231,6 @@ def cmd_data(layout: Layout, args) -> int:
 def cmd_pdf(layout: Layout, args) -> int:
     system.require(pdf.TEX_PACKAGES, "make pdf")
     jupyter_book = str(Path(sys.executable).with_name("jupyter-book"))
-    from concurrent.futures import ThreadPoolExecutor
-
     problems = []
     print(f"==> Building the {' and '.join(args.languages)} PDFs with xelatex, side by side "
           "(a minute or two)", flush=True)

@@ -86,28 +86,23 @@ def _source(cell: dict) -> str:
     return "".join(source) if isinstance(source, list) else source
 
 
-def recorded(chapter: Chapter, layout: Layout) -> list[str | None]:
-    """What each listing showed when its notebook was last built (None: unknown).
+def recorded_cells(chapter: Chapter, layout: Layout) -> list[dict | None]:
+    """The notebook cell each listing became when its notebook was last built (None: unknown).
 
     Listings and cells are paired in order when their numbers agree and the script is
     the same; otherwise by (script, lines)."""
     cells = _listing_cells(layout.notebook_for(chapter.path))
     if len(cells) == len(chapter.listings):
-        return [_source(c) if c["metadata"][CELL_KEY].get("script") == key(l, layout)[0]
-                else None for l, c in zip(chapter.listings, cells)]
-    by_key = {(c["metadata"][CELL_KEY].get("script"), c["metadata"][CELL_KEY].get("lines")):
-              _source(c) for c in cells}
+        return [c if c["metadata"][CELL_KEY].get("script") == key(l, layout)[0] else None
+                for l, c in zip(chapter.listings, cells)]
+    by_key = {(c["metadata"][CELL_KEY].get("script"), c["metadata"][CELL_KEY].get("lines")): c
+              for c in cells}
     return [by_key.get(key(l, layout)) for l in chapter.listings]
 
 
-def recorded_spans(chapter: Chapter, layout: Layout) -> list[str | None]:
-    """The ``:lines:`` each listing had when its notebook was last built, paired as in
-    ``recorded`` (None: unknown)."""
-    cells = _listing_cells(layout.notebook_for(chapter.path))
-    if len(cells) == len(chapter.listings):
-        return [c["metadata"][CELL_KEY].get("lines") for c in cells]
-    spans = {(c["metadata"][CELL_KEY].get("script"), c["metadata"][CELL_KEY].get("lines")) for c in cells}
-    return [l.span if key(l, layout) in spans else None for l in chapter.listings]
+def recorded(chapter: Chapter, layout: Layout) -> list[str | None]:
+    """What each listing showed when its notebook was last built (None: unknown)."""
+    return [_source(c) if c else None for c in recorded_cells(chapter, layout)]
 
 
 def key(listing: Listing, layout: Layout) -> tuple[str, str]:
