@@ -43,6 +43,9 @@ $(READY): requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/pip install --quiet --upgrade pip
 	@$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	@# rfc3987-syntax, an optional extra of jsonschema that jupyter-events pulls in, compiles a
+	@# grammar for 3 s in every process that imports nbformat; the book validates no IRIs.
+	@$(BIN)/pip uninstall --quiet --yes rfc3987-syntax
 	@$(BOOK) system --why "make test" util-linux iproute2
 	@touch $@
 

@@ -30,7 +30,9 @@ def lab(tmp_path_factory):
     settings = home / "settings" / "@jupyterlab" / "notebook-extension"
     settings.mkdir(parents=True)
     # Render every cell, not only those in view, so the whole page can be checked.
-    (settings / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
+    # Closing a notebook stops its kernel, so kernels do not pile up as the test goes.
+    (settings / "tracker.jupyterlab-settings").write_text(
+        json.dumps({"windowingMode": "none", "kernelShutdown": True}))
     notices = home / "settings" / "@jupyterlab" / "apputils-extension"
     notices.mkdir(parents=True)
     (notices / "notification.jupyterlab-settings").write_text(
@@ -48,6 +50,8 @@ def lab(tmp_path_factory):
          f"--LabApp.user_settings_dir={home / 'settings'}", f"--LabApp.workspaces_dir={home}",
          "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
          "--LabApp.extension_manager=readonly", "--allow-root",
+         # window.jupyterapp: the test opens each notebook with the app's own command.
+         "--LabApp.expose_app_in_browser=True",
          # Checkpoints outside the repository: the test leaves the tree as it found it.
          f"--FileCheckpoints.checkpoint_dir={home / 'checkpoints'}"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=home,
@@ -73,18 +77,44 @@ def lab(tmp_path_factory):
         server.wait()
 
 
-@pytest.mark.parametrize("notebook", LAUNCH)
-def test_launch_notebook_renders_in_jupyterlab(browser, lab, notebook):
+@pytest.fixture(scope="module")
+def lab_page(browser, lab):
+    """JupyterLab loaded once per worker; each test opens its notebook in it, as a reader
+    opens one from the file browser, and closes it afterwards."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    # ?reset: a fresh workspace, so the notebooks opened before this one are closed.
-    page.goto(f"{lab}/lab/tree/{notebook}?reset&token={TOKEN}")
+    page.goto(f"{lab}/lab?reset&token={TOKEN}")
+    page.wait_for_function("window.jupyterapp !== undefined", timeout=60_000)
+    page.evaluate("async () => { await window.jupyterapp.started; await window.jupyterapp.restored; }")
+    yield page
+    page.close()
+
+
+OPEN = """async path => {
+    const app = window.jupyterapp;
+    const widget = await app.commands.execute('docmanager:open', {path, factory: 'Notebook'});
+    await widget.context.ready;
+    window.bookNotebook = widget;
+}"""
+CLOSE = "() => window.bookNotebook && window.bookNotebook.dispose()"
+
+
+@pytest.mark.parametrize("notebook", LAUNCH)
+def test_launch_notebook_renders_in_jupyterlab(lab_page, notebook):
+    page = lab_page
+    page.evaluate(OPEN, notebook)
     name = notebook.replace("/", "_").replace(".ipynb", "")
     try:
         page.wait_for_selector(".jp-MarkdownCell .jp-RenderedMarkdown", state="attached",
                                timeout=60_000)
+        _check_rendered(page, notebook, name)
     except Exception:
         page.screenshot(path=str(SCREENSHOTS / f"lab_{name}_failed.png"))
         raise
+    finally:
+        page.evaluate(CLOSE)
+
+
+def _check_rendered(page, notebook: str, name: str):
     page.wait_for_timeout(1500)  # let MathJax and images finish
     rendered = page.locator(".jp-Notebook .jp-MarkdownCell .jp-RenderedMarkdown")
     texts = rendered.all_inner_texts()
@@ -105,7 +135,6 @@ def test_launch_notebook_renders_in_jupyterlab(browser, lab, notebook):
     if first.count():
         first.scroll_into_view_if_needed()
         page.screenshot(path=str(SCREENSHOTS / f"lab_{name}_first_box.png"))
-    page.close()
 
 
 @pytest.mark.parametrize("notebook", LAUNCH)
