@@ -14,31 +14,35 @@ CODE_CHAPTERS = [p for p in CHAPTERS
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_page_loads_cleanly_and_only_from_the_site(visit, path):
+def test_page_as_a_reader_sees_it(visit, path):
+    """One visit per page: it loads cleanly from the site alone; a chapter shows its code,
+    outputs and typeset math, and its language switch lands on the counterpart."""
     v = visit(path)
     assert v.errors == [], f"{path}: console errors {v.errors}"
     assert v.outside == [], f"{path}: requests leaving the site {v.outside}"
+    if path in CODE_CHAPTERS:
+        _shows_code_outputs_and_math(v, path)
+    if path in CHAPTERS:
+        _language_switch_lands_on_the_counterpart(v, path)
 
 
-@pytest.mark.parametrize("path", CODE_CHAPTERS)
-def test_chapter_shows_code_outputs_and_typeset_math(visit, path):
-    v = visit(path)
-    assert v.page.locator("div.cell").count() > 0, "no code cells"
-    assert v.page.locator("div.cell_output").count() > 0, "no outputs"
-    assert v.page.locator("button.copybtn").count() > 0, "no copy buttons"
+def _shows_code_outputs_and_math(v, path: str):
+    assert v.page.locator("div.cell").count() > 0, f"{path}: no code cells"
+    assert v.page.locator("div.cell_output").count() > 0, f"{path}: no outputs"
+    assert v.page.locator("button.copybtn").count() > 0, f"{path}: no copy buttons"
     if (SITE / path).read_text(encoding="utf-8").count('class="math'):
         v.page.wait_for_selector("mjx-container", state="attached", timeout=20_000)
-        assert v.page.locator("span.math mjx-container, div.math mjx-container").count() > 0
+        assert v.page.locator("span.math mjx-container, div.math mjx-container").count() > 0, \
+            f"{path}: math not typeset"
     v.page.screenshot(path=str(SCREENSHOTS / (path.replace("/", "_") + ".png")))
 
 
-@pytest.mark.parametrize("path", CHAPTERS)
-def test_language_switch_lands_on_the_counterpart(visit, path):
-    v = visit(path)
+def _language_switch_lands_on_the_counterpart(v, path: str):
     v.page.click("p.language-switch a")
     v.page.wait_for_load_state("networkidle")
     lang, other = ("zh", "en") if "/zh/" in path else ("en", "zh")
-    assert v.page.url.endswith(path.replace(f"/{lang}/", f"/{other}/"))
+    assert v.page.url.endswith(path.replace(f"/{lang}/", f"/{other}/")), \
+        f"{path}: the language switch led to {v.page.url}"
 
 
 @pytest.mark.parametrize("query", ["张量", "梯度", "gradient", "tensor"])
