@@ -2,7 +2,9 @@
 
 Jupyter Book builds one LaTeX document per table of contents, so each language gets a
 table of contents of its own (its part of _toc.yml) and a configuration of its own
-(_config.yml plus the LaTeX settings below), written under _build/pdf/.
+(_config.yml plus the LaTeX settings below), written under _build/pdf/. Sphinx writes the
+LaTeX; `front_matter` turns the preface into an unnumbered chapter, so that the first real
+chapter is chapter 1; latexmk then makes the PDF.
 """
 from __future__ import annotations
 
@@ -20,11 +22,21 @@ TEX_PACKAGES = ["texlive-xetex", "texlive-latex-extra", "texlive-lang-chinese",
                 "texlive-fonts-recommended", "fonts-noto-cjk", "fonts-freefont-otf", "latexmk",
                 "poppler-utils"]
 TITLES = {"zh": "TensorFlow 2：从张量到模型", "en": "TensorFlow 2: From Tensors to Models"}
+AUTHORS = {"zh": "《从张量到模型》编写组", "en": "The From-Tensors-to-Models authors"}
+PREFACE = {"zh": "前言", "en": "Preface"}
 # Chinese text appears in both editions (code, outputs, the terminology table).
 CJK = (r"\usepackage{xeCJK}" "\n"
        r"\setCJKmainfont{Noto Serif CJK SC}" "\n"
        r"\setCJKsansfont{Noto Sans CJK SC}" "\n"
        r"\setCJKmonofont{Noto Sans Mono CJK SC}" "\n")
+# Chinese book conventions: 目录, 第 1 章 in headings and running heads, 图/表 captions.
+# Sphinx's page style writes "\\@chapapp \\thechapter \\@chappos title" in the running head
+# when \\@chappos exists (as for Japanese), which gives 第 1 章.
+ZH_CONVENTIONS = (r"\usepackage[heading=true]{ctex}" "\n"
+                  r"\ctexset{chapter={name={第,章},number=\arabic{chapter}}}" "\n"
+                  r"\makeatletter\def\@chapapp{第}\def\@chappos{章}\makeatother" "\n"
+                  r"\renewcommand{\contentsname}{目录}" "\n"
+                  r"\renewcommand{\figurename}{图}\renewcommand{\tablename}{表}" "\n")
 MISSING = re.compile(r"Missing character: There is no (.+?) in font (.+?)!")
 
 
@@ -48,9 +60,33 @@ def language_config(layout: Layout, lang: str) -> dict:
     config["sphinx"]["local_extensions"] = {
         name: str(layout.root / path) for name, path in config["sphinx"]["local_extensions"].items()}
     sphinx = config.setdefault("sphinx", {}).setdefault("config", {})
+    config["author"] = AUTHORS[lang]
+    elements = {"preamble": CJK, "papersize": "a4paper"}
+    if lang == "zh":  # ctex sets the headings; babel's English captions would win otherwise
+        elements.update({"babel": "", "fncychap": "", "preamble": CJK + ZH_CONVENTIONS})
     sphinx.update({"language": "zh_CN" if lang == "zh" else "en", "latex_use_xindy": False,
-                   "latex_elements": {"preamble": CJK, "papersize": "a4paper"}})
+                   "latex_elements": elements})
     return config
+
+
+def front_matter(tex: str, lang: str) -> str:
+    """The preface (the root page, whose sections Sphinx makes chapters) becomes one
+    unnumbered chapter with unnumbered sections, listed in the table of contents."""
+    start = tex.find("\\pagestyle{normal}")  # right after the table of contents
+    body = tex.find("\\sphinxstepscope", start)  # each later page starts a new scope
+    if start < 0 or body < 0:
+        raise RuntimeError("the LaTeX has no table of contents followed by the first page")
+    start += len("\\pagestyle{normal}\n")
+    preface = tex[start:body].replace("\\chapter{", "\\section*{")
+    heading = (f"\\chapter*{{{PREFACE[lang]}}}\\addcontentsline{{toc}}{{chapter}}{{{PREFACE[lang]}}}"
+               f"\\markboth{{{PREFACE[lang]}}}{{}}\n")
+    tex = tex[:start] + heading + preface + tex[body:]
+    # The pages outside the chapters (terminology, references) are appendices: A, B.
+    first_appendix = tex.find("\\label{\\detokenize{book/")
+    if first_appendix > 0:
+        scope = tex.rfind("\\sphinxstepscope", 0, first_appendix)
+        tex = tex[:scope] + "\\appendix\n" + tex[scope:]
+    return tex
 
 
 def build(layout: Layout, lang: str, jupyter_book: str) -> Path:
@@ -64,9 +100,15 @@ def build(layout: Layout, lang: str, jupyter_book: str) -> Path:
     config.write_text(yaml.safe_dump(language_config(layout, lang), allow_unicode=True), "utf-8")
     log = work / "build.log"
     with open(log, "w", encoding="utf-8") as out:
-        done = subprocess.run([jupyter_book, "build", str(layout.root), "--builder", "pdflatex",
+        done = subprocess.run([jupyter_book, "build", str(layout.root), "--builder", "latex",
                                "--toc", str(toc), "--config", str(config),
                                "--path-output", str(work)], stdout=out, stderr=subprocess.STDOUT)
+        latex = work / "_build" / "latex"
+        tex = latex / f"book-{lang}.tex"
+        if done.returncode == 0 and tex.exists():
+            tex.write_text(front_matter(tex.read_text(encoding="utf-8"), lang), "utf-8")
+            done = subprocess.run(["make", "-C", str(latex), "all-pdf", "LATEXMKOPTS=-silent"],
+                                  stdout=out, stderr=subprocess.STDOUT)
     pdf = work / "_build" / "latex" / f"book-{lang}.pdf"
     if done.returncode != 0 or not pdf.exists():
         raise RuntimeError(f"the {lang} PDF did not build; see {layout.rel(log)} and "

@@ -65,3 +65,53 @@ def test_pages_render_to_png(lang, tmp_path):
                     str(tmp_path / "page")], check=True)
     pages = sorted(tmp_path.glob("page*.png"))
     assert len(pages) == 3 and all(p.stat().st_size > 1000 for p in pages)
+
+
+# What a reader of each edition expects: the contents title, chapter 1 as the first real
+# chapter (the preface is unnumbered front matter), running heads and captions in the
+# edition's language, and the book's author line.
+CONVENTIONS = {
+    "zh": {"contents": "目录", "chapter_one": "第 1 章", "figure": "图 ", "author": "《从张量到模型》编写组",
+           "preface": "前言", "appendix": "附录 A"},
+    "en": {"contents": "Contents", "chapter_one": "Chapter 1", "figure": "Fig. ",
+           "author": "The From-Tensors-to-Models authors", "preface": "Preface",
+           "appendix": "Appendix A"},
+}
+
+
+def pages_of(lang):
+    done = subprocess.run(["pdftotext", "-layout", str(pdf_path(lang)), "-"],
+                          capture_output=True, text=True, check=True)
+    return [re.sub(r"[ \t]+", " ", page) for page in done.stdout.split("\f")]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_front_matter_contents_and_author_follow_the_language(lang):
+    want, pages = CONVENTIONS[lang], pages_of(lang)
+    assert want["author"] in pages[0], f"title page lacks the author line {want['author']!r}"
+    contents = next((p for p in pages[1:6] if want["contents"].lower() in p.lower()), None)
+    assert contents, f"no table of contents titled {want['contents']!r}"
+    assert want["preface"] in contents, "the preface is not listed in the contents"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_first_chapter_is_chapter_one_with_its_title(lang):
+    pages, title = pages_of(lang), chapter_titles(lang)[0]
+    start = next((p for p in pages if title in p and want_chapter(lang) in p), None)
+    assert start, f"no page shows {want_chapter(lang)!r} with {title!r}"
+    assert not any(re.search(r"Chapter 0\b|第 0 章", p) for p in pages), "a chapter 0"
+
+
+def want_chapter(lang):
+    return CONVENTIONS[lang]["chapter_one"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_captions_running_heads_and_appendix_follow_the_language(lang):
+    want, text = CONVENTIONS[lang], " ".join(pages_of(lang))
+    assert re.search(re.escape(want["figure"]) + r"\d+\.\d+", text), f"no caption {want['figure']}N.M"
+    assert want["appendix"] in text, f"no {want['appendix']!r}"
+    if lang == "zh":  # no English book furniture left in the Chinese edition
+        for english in [r"\bCONTENTS\b", r"\bContents\b", r"Chapter \d", r"Fig\. \d", r"Table \d",
+                        r"Appendix [A-Z]"]:
+            assert not re.search(english, text), f"{english!r} in the Chinese PDF"
