@@ -189,16 +189,11 @@ def cmd_scripts(layout: Layout, args) -> int:
     targets = [Path(s).resolve() for s in args.scripts] or layout.scripts(EXECUTED)
     quick = scripts.quick_args(layout)
 
-    def run(script: Path):
+    def settings(script: Path) -> list[str]:
         lang = layout.rel(script).parts[1]
-        extra = quick.get(script.relative_to(layout.code / lang).as_posix(), [])
-        problem, seconds = scripts.run(script, layout, extra)
-        print(f"==> python {' '.join([str(layout.rel(script)), *extra])} "
-              f"{'FAILED' if problem else 'ok'} ({seconds:.0f} s)", flush=True)
-        return problem
+        return quick.get(script.relative_to(layout.code / lang).as_posix(), [])
 
-    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        problems = [p for p in pool.map(run, targets) if p]
+    problems = scripts.run_all([(s, settings(s)) for s in targets], layout, args.jobs)
     return report("scripts", problems, f"scripts: {len(targets)}")
 
 

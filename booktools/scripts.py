@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import difflib
+import json
 import os
 import subprocess
 import sys
-import tempfile
-import time
 import tomllib
 from pathlib import Path
 
@@ -41,25 +40,31 @@ def quick_args(layout: Layout) -> dict[str, list[str]]:
     return table
 
 
-def run(script: Path, layout: Layout, args: list[str] = ()) -> tuple[Problem | None, float]:
-    """Run one script from an empty folder, as a reader would; return (problem, seconds)."""
+def run_all(requests: list[tuple[Path, list[str]]], layout: Layout,
+            jobs: int) -> list[Problem]:
+    """Run each script with its arguments from an empty folder, as a reader would, `jobs` at
+    a time, through the launcher (TensorFlow imported once); return the failures."""
+    payload = [{"script": str(script), "args": list(args), "label": str(layout.rel(script))}
+               for script, args in requests]
     env = dict(os.environ, MPLBACKEND="Agg")
-    began = time.monotonic()
-    with tempfile.TemporaryDirectory() as cwd:
-        try:
-            done = subprocess.run([sys.executable, str(script), *args], cwd=cwd, env=env,
-                                  capture_output=True, text=True, timeout=TIMEOUT)
-        except subprocess.TimeoutExpired:
-            return Problem("script-failed", layout.rel(script), None,
-                           f"still running after {TIMEOUT} s",
-                           "make it faster or give it smaller default settings"), TIMEOUT
-    seconds = time.monotonic() - began
-    if done.returncode == 0:
-        return None, seconds
-    tail = "\n      ".join(done.stderr.strip().split("\n")[-6:])
-    return Problem("script-failed", layout.rel(script), _line(done.stderr, script),
-                   f"exited with {done.returncode}:\n      {tail}",
-                   f"run `python {layout.rel(script)} {' '.join(args)}` and fix the error"), seconds
+    try:  # the launcher's progress lines go straight to the terminal (its stderr)
+        done = subprocess.run([sys.executable, "-m", "booktools.launcher", "--jobs", str(jobs)],
+                              input=json.dumps(payload), stdout=subprocess.PIPE, text=True,
+                              env=env, cwd=Path(__file__).resolve().parents[1], timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return [Problem("script-failed", Path("code"), None, f"still running after {TIMEOUT} s",
+                        "make the slow scripts faster or give them smaller settings")]
+    if done.returncode != 0:
+        return [Problem("script-failed", Path("booktools/launcher.py"), None,
+                        f"the launcher exited with {done.returncode}", "see the error above")]
+    return [_problem(Path(r["script"]), r, layout) for r in json.loads(done.stdout) if r["code"]]
+
+
+def _problem(script: Path, result: dict, layout: Layout) -> Problem:
+    tail = "\n      ".join(result["stderr"].strip().split("\n")[-6:])
+    return Problem("script-failed", layout.rel(script), _line(result["stderr"], script),
+                   f"exited with {result['code']}:\n      {tail}",
+                   f"run `python {layout.rel(script)} {' '.join(result['args'])}` and fix the error")
 
 
 def _line(stderr: str, script: Path) -> int | None:
