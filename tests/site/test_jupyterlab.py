@@ -114,12 +114,27 @@ def test_launch_notebook_renders_in_jupyterlab(lab_page, notebook):
         page.evaluate(CLOSE)
 
 
+RENDERED = ".jp-Notebook .jp-MarkdownCell .jp-RenderedMarkdown"
+
+
 def _check_rendered(page, notebook: str, name: str):
-    page.wait_for_timeout(1500)  # let MathJax and images finish
-    rendered = page.locator(".jp-Notebook .jp-MarkdownCell .jp-RenderedMarkdown")
-    texts = rendered.all_inner_texts()
     cells = json.loads((ROOT / notebook).read_text(encoding="utf-8"))["cells"]
     markdown = [c for c in cells if c["cell_type"] == "markdown"]
+    # Wait for what a reader waits for: every Markdown cell rendered, every image loaded,
+    # MathJax done where there is math (or the checks below fail with the reason).
+    try:
+        page.wait_for_function(f"n => document.querySelectorAll('{RENDERED}').length >= n",
+                               arg=len(markdown), timeout=30_000)
+        page.wait_for_function("() => [...document.querySelectorAll('.jp-RenderedMarkdown img')]"
+                               ".every(img => img.complete)", timeout=30_000)
+        if any("$" in "".join(c["source"]) for c in markdown):
+            page.wait_for_selector(".jp-RenderedMarkdown mjx-container", state="attached",
+                                   timeout=30_000)
+    except Exception:  # noqa: BLE001 - the assertions below say what is missing
+        pass
+    page.wait_for_timeout(300)  # the last typeset formulas settle
+    rendered = page.locator(RENDERED)
+    texts = rendered.all_inner_texts()
     assert len(texts) == len(markdown), f"{len(texts)} of {len(markdown)} Markdown cells rendered"
     for text in texts:
         shown = [m for m in MYST if m in text]

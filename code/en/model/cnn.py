@@ -9,6 +9,8 @@ parser = argparse.ArgumentParser(description="Train a CNN on Fashion-MNIST.")
 parser.add_argument("--epochs", type=int, default=5)
 parser.add_argument("--batch-size", type=int, default=128)
 parser.add_argument("--learning-rate", type=float, default=3e-3)
+parser.add_argument("--train-images", type=int, default=60_000,
+                    help="train on the first N images only (a quick try)")
 args, _ = parser.parse_known_args()  # known only: a notebook kernel adds its own arguments
 
 tf.keras.backend.clear_session()  # a clean Keras state: layer names start again at "conv2d"
@@ -20,6 +22,7 @@ CLASS_NAMES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
 
 # The data as on the MLP page: float32 images in [0, 1] with a channel axis, int32 labels.
 (train_x, train_y), (test_x, test_y) = tf.keras.datasets.fashion_mnist.load_data()
+train_x, train_y = train_x[:args.train_images], train_y[:args.train_images]
 train_images = np.expand_dims(train_x.astype(np.float32) / 255.0, axis=-1)
 test_images = np.expand_dims(test_x.astype(np.float32) / 255.0, axis=-1)
 train_labels, test_labels = train_y.astype(np.int32), test_y.astype(np.int32)
