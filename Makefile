@@ -20,10 +20,9 @@ KERNEL_CONFIG := $(IPYTHONDIR)/profile_default/ipython_kernel_config.py
 MATHJAX := .cache/site-extra/mathjax/tex-chtml.js
 MATHJAX_VERSION := 3.2.2
 
-# Steps that leave a core idle run side by side: test-site and test-pdf are mostly one
-# process each (Sphinx, xelatex); test-browser mostly waits on pages, about 40% of two
-# cores, which the scripts fill.
-TEST_STEPS := check test-tools test-site+pdf test-browser+scripts test-notebooks
+# test-site and test-pdf run side by side: each is mostly one process (Sphinx, xelatex).
+# (test-browser beside test-scripts was tried: both slowed down, 234 s against 215 s.)
+TEST_STEPS := check test-tools test-site+pdf test-browser test-scripts test-notebooks
 
 # Each program is executed once: `make notebooks` runs the English notebooks with this
 # machine's defaults and gives each Chinese notebook its twin's outputs (`make check` proves
@@ -37,7 +36,7 @@ WORKERS := 2
 
 .PHONY: help html pdf test check notebooks relink data figures clean \
         test-tools test-site test-browser test-pdf test-site+pdf test-scripts \
-        test-browser+scripts test-notebooks bench spread
+        test-notebooks bench spread
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
@@ -99,10 +98,6 @@ test-site: $(READY) $(MATHJAX)  ## Build the site with warnings as errors, offli
 
 test-site+pdf: $(READY) $(MATHJAX)  ## test-site and test-pdf side by side
 	@$(MAKE) --no-print-directory -j2 --output-sync=target test-site test-pdf
-
-test-browser+scripts: $(READY) data  ## test-browser and test-scripts side by side
-	@test -f _build/html/index.html || $(MAKE) --no-print-directory html
-	@$(MAKE) --no-print-directory -j2 --output-sync=target test-browser test-scripts
 
 test-scripts: $(READY) data  ## Run every program under code/ once (its English script), offline
 	@$(OFFLINE) env $(FOREIGN_CPU) $(BOOK) scripts --jobs $(WORKERS)

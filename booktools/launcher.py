@@ -14,11 +14,13 @@ import argparse
 import json
 import multiprocessing
 import os
+import re
 import runpy
 import sys
 import tempfile
 import time
 import traceback
+from pathlib import Path
 
 PRELOADED = ["numpy", "matplotlib.pyplot", "tensorflow"]
 
@@ -55,8 +57,11 @@ def main() -> int:
     jobs = parser.parse_args().jobs
     requests = json.load(sys.stdin)
     os.environ.setdefault("MPLBACKEND", "Agg")
-    for name in PRELOADED:
-        __import__(name)
+    for name in PRELOADED:  # those that some script imports
+        package = name.split(".")[0]
+        if any(re.search(rf"^\s*(import|from)\s+{package}\b", Path(r["script"]).read_text("utf-8"),
+                         re.MULTILINE) for r in requests):
+            __import__(name)
     # A fresh fork per script (maxtasksperchild=1): nothing one script does reaches another.
     pool = multiprocessing.get_context("fork").Pool(max(1, jobs), maxtasksperchild=1)
     results = []

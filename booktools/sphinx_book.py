@@ -1,6 +1,7 @@
 """Sphinx extension for the book's site.
 
-- Every chapter page gets a link to the same page in the other language.
+- Every chapter page gets a link to the same page in the other language, declares its
+  language (`<html lang>`) and names both pages as `hreflang` alternates.
 - The footer names the book's version and the TensorFlow version its notebooks were
   executed with (the pin in requirements.txt, which `make test` executes them with).
 - Binder, Colab and the notebook download open the launch flavour of a page's notebook
@@ -24,6 +25,28 @@ def counterpart(pagename: str) -> str | None:
         if part in OTHER:
             return "/".join(parts[:index] + [OTHER[part]] + parts[index + 1:])
     return None
+
+
+HTML_LANG = {"zh": "zh-CN", "en": "en"}
+
+
+def page_language(pagename: str) -> str | None:
+    return next((part for part in pagename.split("/")[:-1] if part in OTHER), None)
+
+
+def declare_language(app, pagename, templatename, context, doctree):
+    """<html lang="zh-CN"> on Chinese pages and "en" on English ones (screen readers, fonts,
+    search engines); the pages of both languages, in the site's head, as hreflang links."""
+    own = page_language(pagename)
+    if own:
+        context["language"] = HTML_LANG[own]
+    other = counterpart(pagename)
+    if own and other and other in app.env.found_docs:
+        links = "".join(
+            f'<link rel="alternate" hreflang="{HTML_LANG[lang]}" '
+            f'href="{app.builder.get_relative_uri(pagename, page)}">\n'
+            for lang, page in ((own, pagename), (OTHER[own], other)))
+        context["metatags"] = context.get("metatags", "") + links
 
 
 def add_language_switch(app, pagename, templatename, context, doctree):
@@ -102,6 +125,7 @@ def add_footer(app, config):
 def setup(app):
     app.connect("config-inited", add_footer)
     app.connect("html-page-context", add_language_switch)
+    app.connect("html-page-context", declare_language)
     app.connect("html-page-context", drop_duplicate_scripts, priority=800)
     app.connect("html-page-context", point_launch_buttons_at_launch_notebooks, priority=900)
     app.connect("build-finished", copy_launch_notebooks)

@@ -82,11 +82,17 @@ def lab_page(browser, lab):
     """JupyterLab loaded once per worker; each test opens its notebook in it, as a reader
     opens one from the file browser, and closes it afterwards."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(f"{lab}/lab?reset&token={TOKEN}")
-    page.wait_for_function("window.jupyterapp !== undefined", timeout=60_000)
-    page.evaluate("async () => { await window.jupyterapp.started; await window.jupyterapp.restored; }")
+    # No ?reset: each worker's server has a workspace folder of its own, empty at start, and
+    # ?reset makes JupyterLab reload the page once restored, which can cut off a test.
+    page.goto(f"{lab}/lab?token={TOKEN}")
+    _wait_for_app(page)
     yield page
     page.close()
+
+
+def _wait_for_app(page):
+    page.wait_for_function("window.jupyterapp !== undefined", timeout=60_000)
+    page.evaluate("async () => { await window.jupyterapp.started; await window.jupyterapp.restored; }")
 
 
 OPEN = """async path => {
@@ -101,7 +107,12 @@ CLOSE = "() => window.bookNotebook && window.bookNotebook.dispose()"
 @pytest.mark.parametrize("notebook", LAUNCH)
 def test_launch_notebook_renders_in_jupyterlab(lab_page, notebook):
     page = lab_page
-    page.evaluate(OPEN, notebook)
+    try:
+        page.evaluate(OPEN, notebook)
+    except Exception:  # noqa: BLE001 - the page reloaded under us: wait for the app, once more
+        page.wait_for_load_state()
+        _wait_for_app(page)
+        page.evaluate(OPEN, notebook)
     name = notebook.replace("/", "_").replace(".ipynb", "")
     try:
         page.wait_for_selector(".jp-MarkdownCell .jp-RenderedMarkdown", state="attached",

@@ -23,7 +23,17 @@ def test_page_as_a_reader_sees_it(visit, path):
     if path in CODE_CHAPTERS:
         _shows_code_outputs_and_math(v, path)
     if path in CHAPTERS:
+        _declares_its_language(v, path)
         _language_switch_lands_on_the_counterpart(v, path)
+
+
+def _declares_its_language(v, path: str):
+    assert v.page.locator('a[href*="/issues/new"]').count() > 0, f"{path}: no issue button"
+    lang = "zh-CN" if "/zh/" in path else "en"
+    assert v.page.locator("html").get_attribute("lang") == lang, f"{path}: <html lang> is not {lang}"
+    alternates = v.page.locator('link[rel="alternate"][hreflang]')
+    assert sorted(alternates.nth(i).get_attribute("hreflang") for i in range(alternates.count())) \
+        == ["en", "zh-CN"], f"{path}: no hreflang links to both languages"
 
 
 def _shows_code_outputs_and_math(v, path: str):
