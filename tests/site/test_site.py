@@ -37,6 +37,7 @@ def _declares_its_language(v, path: str):
 
 
 def _shows_code_outputs_and_math(v, path: str):
+    assert v.page.locator("button.btn-launch-thebe").count() == 1, f"{path}: no Live Code button"
     assert v.page.locator("div.cell").count() > 0, f"{path}: no code cells"
     assert v.page.locator("div.cell_output").count() > 0, f"{path}: no outputs"
     assert v.page.locator("button.copybtn").count() > 0, f"{path}: no copy buttons"
@@ -62,3 +63,13 @@ def test_search_finds_chinese_and_english_words(visit, query):
     assert v.page.locator("ul.search li").count() > 0
     if query == "张量":
         v.page.screenshot(path=str(SCREENSHOTS / "search_zh.png"))
+
+
+@pytest.mark.parametrize("path", ["notebooks/en/basics.html", "notebooks/zh/basics.html"])
+def test_live_code_loads_only_when_the_reader_clicks(visit, path):
+    v = visit(path)
+    assert v.outside == [], f"{path}: requests leaving the site before the click {v.outside}"
+    v.page.evaluate("initThebeSBT()")  # what the Live Code button runs
+    v.page.wait_for_timeout(2000)
+    assert any("thebe" in url or "binder" in url for url in v.outside), \
+        f"{path}: Live Code asked for nothing (thebe from unpkg, then a Binder kernel): {v.outside}"
