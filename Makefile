@@ -20,7 +20,8 @@ KERNEL_CONFIG := $(IPYTHONDIR)/profile_default/ipython_kernel_config.py
 MATHJAX := .cache/site-extra/mathjax/tex-chtml.js
 MATHJAX_VERSION := 3.2.2
 
-# test-site and test-pdf run side by side: each is mostly one process (Sphinx, xelatex).
+# The PDFs are built first, so that the site serves them; then the site builds beside
+# the PDF tests.
 # (test-browser beside test-scripts was tried: both slowed down, 234 s against 215 s.)
 TEST_STEPS := check test-tools test-site+pdf test-browser test-scripts test-notebooks
 
@@ -35,7 +36,7 @@ FOREIGN_CPU := ONEDNN_MAX_CPU_ISA=SSE41 TF_NUM_INTRAOP_THREADS=1
 WORKERS := 2
 
 .PHONY: help html pdf test check notebooks relink data figures clean \
-        test-tools test-site test-browser test-pdf test-site+pdf test-scripts \
+        test-tools test-site test-browser test-pdf check-pdf test-site+pdf test-scripts \
         test-notebooks bench spread
 
 help:  ## List the targets
@@ -96,8 +97,9 @@ test-tools: $(READY)  ## Tests of the tooling itself (pytest, sample books under
 test-site: $(READY) $(MATHJAX)  ## Build the site with warnings as errors, offline
 	@$(OFFLINE) $(BIN)/jupyter-book build . --all --warningiserror --keep-going --quiet
 
-test-site+pdf: $(READY) $(MATHJAX)  ## test-site and test-pdf side by side
-	@$(MAKE) --no-print-directory -j2 --output-sync=target test-site test-pdf
+test-site+pdf: $(READY) $(MATHJAX)  ## The PDFs, then the site (which serves them) beside the PDF tests
+	@$(MAKE) --no-print-directory pdf
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-site check-pdf
 
 test-scripts: $(READY) data  ## Run every program under code/ once (its English script), offline
 	@$(OFFLINE) env $(FOREIGN_CPU) $(BOOK) scripts --jobs $(WORKERS)
@@ -109,6 +111,9 @@ test-browser: $(READY)  ## Load every page of the built site in headless Chromiu
 	@$(OFFLINE) $(BIN)/pytest -q tests/site -n $(WORKERS)
 
 test-pdf: pdf  ## Check the PDFs: titles and Chinese text present, pages render
+	@$(MAKE) --no-print-directory check-pdf
+
+check-pdf:  # the PDF tests on the PDFs already built
 	@$(OFFLINE) $(BIN)/pytest -q tests/pdf
 
 test-notebooks: $(READY) data $(KERNEL_CONFIG)  ## Re-execute the notebooks with nbval on a foreign CPU setting, offline

@@ -6,16 +6,62 @@
   executed with (the pin in requirements.txt, which `make test` executes them with).
 - Binder, Colab and the notebook download open the launch flavour of a page's notebook
   (``launch/``, plain Jupyter Markdown), which the site also serves.
+- Every page links to the downloads the site serves under ``downloads/``: the two PDFs
+  (when `make pdf` has built them) and a zip of its language's notebooks.
 """
 from __future__ import annotations
 
 import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
+
+from sphinx.util import logging
 
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
 OTHER = {"zh": "en", "en": "zh"}
+DOWNLOADS = "downloads"
+log = logging.getLogger(__name__)
+
+
+def built_pdfs(confdir: str) -> dict[str, Path]:
+    pdfs = {lang: Path(confdir) / "_build" / "pdf" / f"book-{lang}.pdf" for lang in LANGUAGE_NAMES}
+    return {lang: path for lang, path in pdfs.items() if path.is_file()}
+
+
+def add_downloads(app, pagename, templatename, context, doctree):
+    """A line of downloads at the top of every page: the PDFs and the page's notebooks."""
+    if "body" not in context:
+        return
+    up = "../" * pagename.count("/") + DOWNLOADS + "/"
+    lang = page_language(pagename)
+    links = [f'<a href="{up}book-{code}.pdf">PDF {LANGUAGE_NAMES[code]}</a>'
+             for code in built_pdfs(app.confdir)]
+    for code in [lang] if lang else LANGUAGE_NAMES:
+        label = "notebooks (zip)" if code == "en" else "notebook 合集 (zip)"
+        links.append(f'<a href="{up}notebooks-{code}.zip">{label}</a>')
+    title = {"en": "Downloads: ", "zh": "下载："}.get(lang, "下载 · Downloads: ")
+    context["body"] = (f'<p class="book-downloads">{title}' + " · ".join(links) + "</p>\n"
+                       + context["body"])
+
+
+def write_downloads(app, exception):
+    """downloads/: each language's launch notebooks zipped, and the PDFs if built."""
+    if exception is not None or app.builder.format != "html":
+        return
+    target = Path(app.outdir) / DOWNLOADS
+    target.mkdir(exist_ok=True)
+    for lang in LANGUAGE_NAMES:
+        source = Path(app.confdir) / "launch" / lang
+        with zipfile.ZipFile(target / f"notebooks-{lang}.zip", "w", zipfile.ZIP_DEFLATED) as zipped:
+            for notebook in sorted(source.rglob("*.ipynb")):
+                zipped.write(notebook, Path(f"notebooks-{lang}") / notebook.relative_to(source))
+    pdfs = built_pdfs(app.confdir)
+    for path in pdfs.values():
+        shutil.copyfile(path, target / path.name)
+    if len(pdfs) < len(LANGUAGE_NAMES):
+        log.info("the PDFs are not built, so the pages offer none: run `make pdf`, then `make html`")
 
 
 def counterpart(pagename: str) -> str | None:
@@ -126,8 +172,10 @@ def setup(app):
     app.connect("config-inited", add_footer)
     app.connect("html-page-context", add_language_switch)
     app.connect("html-page-context", declare_language)
+    app.connect("html-page-context", add_downloads)
     app.connect("html-page-context", drop_duplicate_scripts, priority=800)
     app.connect("html-page-context", point_launch_buttons_at_launch_notebooks, priority=900)
     app.connect("build-finished", copy_launch_notebooks)
     app.connect("build-finished", copy_favicon_to_the_root)
+    app.connect("build-finished", write_downloads)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

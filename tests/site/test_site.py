@@ -73,3 +73,17 @@ def test_live_code_loads_only_when_the_reader_clicks(visit, path):
     v.page.wait_for_timeout(2000)
     assert any("thebe" in url or "binder" in url for url in v.outside), \
         f"{path}: Live Code asked for nothing (thebe from unpkg, then a Binder kernel): {v.outside}"
+
+
+@pytest.mark.parametrize("path", ["notebooks/zh/basics.html", "notebooks/en/model/cnn.html",
+                                  "book/terminology.html"])
+def test_downloads_are_files_the_site_serves(visit, path):
+    v = visit(path)
+    links = v.page.locator("p.book-downloads a")
+    hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+    assert any(h.endswith(".zip") for h in hrefs), f"{path}: no notebooks zip in {hrefs}"
+    if (ROOT / "_build" / "pdf" / "book-zh.pdf").exists():  # `make test` builds them first
+        assert sum(h.endswith(".pdf") for h in hrefs) == 2, f"{path}: not both PDFs in {hrefs}"
+    for href in hrefs:
+        served = (SITE / path).parent / href
+        assert served.resolve().is_file(), f"{path}: {href} is not in the site"
