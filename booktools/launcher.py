@@ -5,8 +5,8 @@ per script. A script that forgets an import still fails (its globals start empty
 
     python -m booktools.launcher --jobs 2 < requests.json > results.json
 
-Each request is {"script": path, "args": [...]}; each result adds "code", "seconds",
-"stdout" and "stderr".
+Each request is {"script": path, "args": [...], "label": name to print}; each result adds
+"code", "seconds", "stdout" and "stderr". The caller sets MPLBACKEND (Agg: no windows).
 """
 from __future__ import annotations
 
@@ -56,7 +56,6 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=1)
     jobs = parser.parse_args().jobs
     requests = json.load(sys.stdin)
-    os.environ.setdefault("MPLBACKEND", "Agg")
     for name in PRELOADED:  # those that some script imports
         package = name.split(".")[0]
         if any(re.search(rf"^\s*(import|from)\s+{package}\b", Path(r["script"]).read_text("utf-8"),

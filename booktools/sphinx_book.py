@@ -99,7 +99,7 @@ def add_language_switch(app, pagename, templatename, context, doctree):
     other = counterpart(pagename)
     if not other or other not in app.env.found_docs or "body" not in context:
         return
-    lang = next(part for part in other.split("/") if part in OTHER)
+    lang = page_language(other)
     uri = app.builder.get_relative_uri(pagename, other)
     link = (f'<p class="language-switch"><a href="{uri}" hreflang="{lang}" '
             f'lang="{lang}">{LANGUAGE_NAMES[lang]}</a></p>\n')
