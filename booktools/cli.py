@@ -69,6 +69,10 @@ def check(layout: Layout, stages: tuple[str, ...] = STAGES) -> list[Problem]:
                     problems += structure.problems(layout, zh.path, en.path)
             if zh:
                 problems += parity.admonition_problems(layout, zh)
+        for lang in ("zh", "en"):
+            for path in layout.chapters(lang):
+                if path.suffix == ".md":
+                    problems += structure.exercise_problems(layout, path)
     if "policies" in stages:
         problems += policy_problems(layout, chapters)
     if "freshness" in stages:

@@ -9,6 +9,9 @@ with the same code cells and outputs, and Markdown cells in plain CommonMark:
   into the repository could not resolve), with the caption under them;
 - ``{math}`` blocks become ``$$`` blocks; ``{ref}``, ``{doc}``, ``{numref}`` become links to
   the page on the book's site; ``{cite}`` becomes a link to the bibliography;
+- exercises become block quotes headed "Exercise N: title"; each solution (the cells
+  between ``{solution-start}`` and ``{solution-end}``, at the end of the page) is headed
+  "Solution to exercise N: title";
 - MyST targets ``(label)=`` and comments ``% ...`` are dropped.
 """
 from __future__ import annotations
@@ -32,6 +35,8 @@ ADMONITIONS = {"note": ("注意", "Note"), "tip": ("提示", "Tip"), "warning": 
                "important": ("重要", "Important"), "caution": ("小心", "Caution"),
                "hint": ("提示", "Hint"), "attention": ("注意", "Attention"),
                "danger": ("危险", "Danger"), "error": ("错误", "Error"), "seealso": ("参见", "See also")}
+EXERCISE = {"zh": "练习 {number}：{title}", "en": "Exercise {number}: {title}"}
+SOLUTION = {"zh": "练习 {number}（{title}）的参考答案", "en": "Solution to exercise {number}: {title}"}
 
 
 def launch_path(notebook: Path, layout: Layout) -> Path:
@@ -42,9 +47,11 @@ def launch_path(notebook: Path, layout: Layout) -> Path:
 class Converter:
     """MyST Markdown of one notebook -> plain Jupyter Markdown (and attachments)."""
 
-    def __init__(self, layout: Layout, notebook: Path, site: str, labels: dict[str, str]):
+    def __init__(self, layout: Layout, notebook: Path, site: str, labels: dict[str, str],
+                 exercises: dict[str, tuple[int, str]] | None = None):
         self.layout, self.notebook, self.site, self.labels = layout, notebook, site.rstrip("/"), labels
         self.lang = notebook.relative_to(layout.notebooks).parts[0]
+        self.exercises = exercises or {}  # label -> (number on the page, title)
         self.attachments: dict[str, dict] = {}
 
     def fail(self, line: str, cause: str, fix: str):
@@ -65,7 +72,7 @@ class Converter:
             options, body = self._options(lines[index + 1:end])
             out += self.directive(match["name"], match["arg"].strip(), options, body, lines[index])
             index = end + 1
-        return "\n".join(out).strip("\n")
+        return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip("\n")
 
     def _close(self, lines: list[str], start: int, mark: str) -> int:
         for index in range(start + 1, len(lines)):
@@ -90,6 +97,21 @@ class Converter:
             return ["", f"> **{self.roles(title)}**", ">", *quoted, ""]
         if name in ("figure", "image"):
             return ["", self.image(arg, line, "\n".join(inner).strip()), ""]
+        if name == "exercise":
+            if "label" not in options:
+                self.fail(line, "an exercise without a :label:", "add ':label: NAME'; its solution names it")
+            number, title = self.exercises[options["label"]]
+            quoted = [f"> {l}" if l.strip() else ">" for l in inner]
+            heading = EXERCISE[self.lang].format(number=number, title=self.roles(title))
+            return ["", f"> **{heading}**", ">", *quoted, ""]
+        if name == "solution-start":
+            if arg not in self.exercises:
+                self.fail(line, f"the solution names {arg!r}, which no exercise on this page has",
+                          "give the {exercise} a :label: and name that label here")
+            number, title = self.exercises[arg]
+            return ["", "#### " + SOLUTION[self.lang].format(number=number, title=self.roles(title)), ""]
+        if name == "solution-end":
+            return ["", "---", ""]
         if name == "math":
             return ["", "$$", *body, "$$", ""]
         if name in ("code-block", "code", "sourcecode"):
@@ -148,16 +170,32 @@ def labels(layout: Layout) -> dict[str, str]:
     return found
 
 
+def exercises(nb: nbformat.NotebookNode) -> dict[str, tuple[int, str]]:
+    """The page's exercises in order: label -> (number, title)."""
+    found = {}
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        lines = cell.source.split("\n")
+        for index, line in enumerate(lines):
+            match = FENCE.match(line)
+            if match and match["name"] == "exercise":
+                options, _ = Converter._options(lines[index + 1:])
+                found[options.get("label", f"#{len(found)}")] = (len(found) + 1, match["arg"].strip())
+    return found
+
+
 def convert(nb: nbformat.NotebookNode, notebook: Path, layout: Layout, site: str,
             known: dict[str, str]) -> nbformat.NotebookNode:
     """The launch flavour of one stored notebook."""
     out = copy.deepcopy(nb)
     out.metadata.pop(CELL_KEY, None)  # where cells came from is the repository's business
+    numbered = exercises(nb)
     for cell in out.cells:
         cell.metadata.pop(CELL_KEY, None)
         if cell.cell_type != "markdown":
             continue
-        converter = Converter(layout, notebook, site, known)
+        converter = Converter(layout, notebook, site, known, numbered)
         cell.source = converter.markdown(cell.source)
         if converter.attachments:
             cell.attachments = converter.attachments

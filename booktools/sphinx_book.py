@@ -95,6 +95,19 @@ def declare_language(app, pagename, templatename, context, doctree):
         context["metatags"] = context.get("metatags", "") + links
 
 
+EXERCISE_TITLE = re.compile(r'<span class="caption-number">Exercise (\d+) </span> \((.*?)\)</p>')
+SOLUTION_TITLE = re.compile(r'Solution to(<a [^>]*>) Exercise (\d+) \((.*?)\)</a>')
+
+
+def localize_exercises(app, pagename, templatename, context, doctree):
+    """sphinx-exercise titles its boxes in the site's one language (English); Chinese pages
+    say 练习 1（标题） and 参考答案：练习 1（标题）, as the Chinese PDF does."""
+    if page_language(pagename) != "zh" or "body" not in context:
+        return
+    body = EXERCISE_TITLE.sub(r'<span class="caption-number">练习 \1 </span>（\2）</p>', context["body"])
+    context["body"] = SOLUTION_TITLE.sub(r"参考答案：\1练习 \2（\3）</a>", body)
+
+
 def add_language_switch(app, pagename, templatename, context, doctree):
     other = counterpart(pagename)
     if not other or other not in app.env.found_docs or "body" not in context:
@@ -172,6 +185,7 @@ def setup(app):
     app.connect("config-inited", add_footer)
     app.connect("html-page-context", add_language_switch)
     app.connect("html-page-context", declare_language)
+    app.connect("html-page-context", localize_exercises)
     app.connect("html-page-context", add_downloads)
     app.connect("html-page-context", drop_duplicate_scripts, priority=800)
     app.connect("html-page-context", point_launch_buttons_at_launch_notebooks, priority=900)

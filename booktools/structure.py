@@ -1,8 +1,12 @@
 """The zh and en pages of a chapter tell the same story: the same skeleton in the same order.
 
 A page's skeleton is its headings (by level), admonitions (by class), figures, display
-math, tables, listings and exercises (the items of the list under an "Exercises" /
-"练习" heading). Prose between them is each language's own.
+math, tables, listings, exercises and their solutions. Prose between them is each
+language's own.
+
+Exercises are ``{exercise}`` directives with a ``:label:``; each has one worked solution on
+the same page, between ``{solution-start} label`` and ``{solution-end}`` (sphinx-exercise),
+so that the solution can hold listings. `exercise_problems` checks that.
 """
 from __future__ import annotations
 
@@ -24,6 +28,7 @@ NAMED = {"note", "tip", "warning", "important", "caution", "hint", "attention", 
 class Element:
     kind: str   # "heading 2", "admonition tip", "figure", "math", "table", "listing", "exercise"
     line: int
+    label: str = ""  # exercises: their label; solutions: the label they answer
 
 
 def skeleton(path: Path) -> list[Element]:
@@ -49,13 +54,13 @@ def skeleton(path: Path) -> list[Element]:
         elif token.type in ("fence", "colon_fence"):
             kind = _directive(token.info.strip(), token.content)
             if kind:
-                out.append(Element(kind, line))
+                out.append(Element(kind, line, _label(token.info.strip(), token.content)))
         elif token.type in ("math_block", "math_block_label", "amsmath"):
             out.append(Element("math", line))
         elif token.type == "table_open":
             out.append(Element("table", line))
         elif token.type == "list_item_open" and in_exercises and token.level == 1:
-            out.append(Element("exercise", line))
+            out.append(Element("exercise item", line))
     return out
 
 
@@ -70,7 +75,56 @@ def _directive(info: str, content: str) -> str | None:
     if name in NAMED:
         return f"admonition {name}"
     return {"figure": "figure", "image": "figure", "math": "math", "list-table": "table",
-            "table": "table", "literalinclude": "listing"}.get(name)
+            "table": "table", "literalinclude": "listing", "exercise": "exercise",
+            "solution-start": "solution", "solution-end": "solution end"}.get(name)
+
+
+def _label(info: str, content: str) -> str:
+    if info.startswith("{solution-start}"):
+        return info[len("{solution-start}"):].strip()
+    found = re.search(r"^:label:\s*(\S+)", content, re.M)
+    return found[1] if found else ""
+
+
+def exercise_problems(layout: Layout, path: Path) -> list[Problem]:
+    """Every exercise is a labelled {exercise} with exactly one solution on its page."""
+    elements, out = skeleton(path), []
+    rel = layout.rel(path)
+    labels = [e.label for e in elements if e.kind == "exercise"]
+    solved = [e.label for e in elements if e.kind == "solution"]
+    open_solution = None
+    for e in elements:
+        if e.kind == "exercise" and not e.label:
+            out.append(Problem("exercise", rel, e.line, "an exercise without a :label:",
+                               "add ':label: NAME' (unique in the book); its solution names it"))
+        elif e.kind == "exercise" and e.label not in solved:
+            out.append(Problem("exercise", rel, e.line, f"the exercise {e.label!r} has no solution",
+                               f"add ```{{solution-start}} {e.label}``` ... ```{{solution-end}}``` "
+                               "with a worked solution under the Solutions heading"))
+        elif e.kind == "solution":
+            if e.label not in labels:
+                out.append(Problem("exercise", rel, e.line,
+                                   f"a solution to {e.label!r}, which no exercise on this page is",
+                                   "name the :label: of one of the page's exercises"))
+            elif solved.count(e.label) > 1:
+                out.append(Problem("exercise", rel, e.line, f"a second solution to {e.label!r}",
+                                   "merge the solutions into one"))
+            if open_solution:
+                out.append(Problem("exercise", rel, open_solution.line, "a solution that is never ended",
+                                   "close it with ```{solution-end}``` before the next one starts"))
+            open_solution = e
+        elif e.kind == "solution end":
+            if not open_solution:
+                out.append(Problem("exercise", rel, e.line, "{solution-end} without a solution-start",
+                                   "remove it, or start the solution above"))
+            open_solution = None
+        elif e.kind == "exercise item":
+            out.append(Problem("exercise", rel, e.line, "an exercise written as a list item",
+                               "write it as an {exercise} directive with a :label:, and solve it"))
+    if open_solution:
+        out.append(Problem("exercise", rel, open_solution.line, "a solution that is never ended",
+                           "close it with ```{solution-end}```"))
+    return out
 
 
 def problems(layout: Layout, zh: Path, en: Path) -> list[Problem]:
