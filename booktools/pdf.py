@@ -4,7 +4,9 @@ Jupyter Book builds one LaTeX document per table of contents, so each language g
 table of contents of its own (its part of _toc.yml) and a configuration of its own
 (_config.yml plus the LaTeX settings below), written under _build/pdf/. Sphinx writes the
 LaTeX; `front_matter` turns the preface into an unnumbered chapter, so that the first real
-chapter is chapter 1; latexmk then makes the PDF.
+chapter is chapter 1, and `solutions_appendix` moves each page's worked solutions into an
+appendix of their own (the site folds them under each page instead); latexmk then makes
+the PDF.
 """
 from __future__ import annotations
 
@@ -24,6 +26,8 @@ TEX_PACKAGES = ["texlive-xetex", "texlive-latex-extra", "texlive-lang-chinese",
 TITLES = {"zh": "TensorFlow 2：从张量到模型", "en": "TensorFlow 2: From Tensors to Models"}
 AUTHORS = {"zh": "《从张量到模型》编写组", "en": "The From-Tensors-to-Models authors"}
 PREFACE = {"zh": "前言", "en": "Preface"}
+SOLUTIONS = {"zh": "参考答案", "en": "Solutions"}
+APPENDIX_TITLE = {"zh": "练习参考答案", "en": "Solutions to the exercises"}
 # Chinese text appears in both editions (code, outputs, the terminology table).
 CJK = (r"\usepackage{xeCJK}" "\n"
        r"\setCJKmainfont{Noto Serif CJK SC}" "\n"
@@ -85,8 +89,62 @@ def front_matter(tex: str, lang: str) -> str:
     first_appendix = tex.find("\\label{\\detokenize{book/")
     if first_appendix > 0:
         scope = tex.rfind("\\sphinxstepscope", 0, first_appendix)
-        tex = tex[:scope] + "\\appendix\n" + tex[scope:]
+        chappos = "\\makeatletter\\def\\@chappos{}\\makeatother\n" if lang == "zh" else ""
+        tex = tex[:scope] + "\\appendix\n" + chappos + tex[scope:]  # zh: 附录 A, not 附录 A 章
     return tex
+
+
+EXERCISE_WORDS = {"zh": ("练习", "解答 练习"), "en": ("Exercise", "Solution to Exercise")}
+
+
+def number_exercises_per_page(tex: str, lang: str) -> str:
+    """Sphinx numbers exercises through the whole book; the site, the launch notebooks and
+    the solution scripts number them per page: so does the PDF. Chinese titles read
+    练习 1（标题） and 参考答案：练习 1（标题）."""
+    exercise, solution = EXERCISE_WORDS[lang]
+    title = re.compile(r"(\\begin\{sphinxadmonition\}\{note\}\{)(" + re.escape(solution) + "|"
+                       + re.escape(exercise) + r") (\d+) \((.*)\)\}$", re.M)
+    pages = tex.split("\\sphinxstepscope")
+    for index, page in enumerate(pages):
+        local = {}
+        for match in title.finditer(page):
+            if match[2] == exercise:
+                local[match[3]] = str(len(local) + 1)
+
+        def renumber(match):
+            number = local.get(match[3], match[3])
+            if lang == "zh":
+                word = "参考答案：练习" if match[2] == solution else "练习"
+                return f"{match[1]}{word} {number}（{match[4]}）}}"
+            return f"{match[1]}{match[2]} {number} ({match[4]})}}"
+
+        pages[index] = title.sub(renumber, page)
+    return "\\sphinxstepscope".join(pages)
+
+
+def solutions_appendix(tex: str, lang: str) -> str:
+    """Each page's Solutions section (from its heading to the end of the page) moves to an
+    appendix, under the title of the page it belongs to; the appendix comes first among the
+    appendices. A page without solutions is left as it is."""
+    heading = re.compile(r"\\(?:sub)*section\{" + SOLUTIONS[lang] + r"\}\n")
+    moved, pos = [], 0
+    while (found := heading.search(tex, pos)) is not None:
+        end = tex.find("\\sphinxstepscope", found.end())
+        appendix = tex.find("\\appendix\n", found.end())
+        end = min(e for e in (end, appendix, tex.find("\\end{document}")) if e >= 0)
+        page = tex.rfind("\\sphinxstepscope", 0, found.start())
+        title = re.search(r"\\(?:chapter|section)\{(.*)\}", tex[page:found.start()])
+        moved.append(f"\\section{{{title[1] if title else ''}}}\n{tex[found.end():end]}")
+        tex, pos = tex[:found.start()] + tex[end:], found.start()
+    if not moved:
+        return tex
+    chapter = (f"\\sphinxstepscope\n\\chapter{{{APPENDIX_TITLE[lang]}}}\n"
+               f"\\label{{solutions-appendix}}\n" + "".join(moved))
+    at = tex.find("\\appendix\n")
+    at = tex.find("\n", tex.find("\\makeatother", at) if "\\@chappos{}" in tex[at:at + 60] else at) + 1 \
+        if at >= 0 else tex.find("\\renewcommand{\\indexname}")
+    at = at if at >= 0 else tex.find("\\end{document}")
+    return tex[:at] + chapter + tex[at:]
 
 
 def build(layout: Layout, lang: str, jupyter_book: str) -> Path:
@@ -106,7 +164,9 @@ def build(layout: Layout, lang: str, jupyter_book: str) -> Path:
         latex = work / "_build" / "latex"
         tex = latex / f"book-{lang}.tex"
         if done.returncode == 0 and tex.exists():
-            tex.write_text(front_matter(tex.read_text(encoding="utf-8"), lang), "utf-8")
+            arranged = front_matter(tex.read_text(encoding="utf-8"), lang)
+            arranged = solutions_appendix(number_exercises_per_page(arranged, lang), lang)
+            tex.write_text(arranged, "utf-8")
             done = subprocess.run(["make", "-C", str(latex), "all-pdf", "LATEXMKOPTS=-silent"],
                                   stdout=out, stderr=subprocess.STDOUT)
     pdf = work / "_build" / "latex" / f"book-{lang}.pdf"

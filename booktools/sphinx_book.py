@@ -97,15 +97,24 @@ def declare_language(app, pagename, templatename, context, doctree):
 
 EXERCISE_TITLE = re.compile(r'<span class="caption-number">Exercise (\d+) </span> \((.*?)\)</p>')
 SOLUTION_TITLE = re.compile(r'Solution to(<a [^>]*>) Exercise (\d+) \((.*?)\)</a>')
+EXERCISE_WORDS = {"zh": ("练习 {n} ", "（{title}）", "参考答案：{link}练习 {n}（{title}）</a>"),
+                  "en": ("Exercise {n} ", " ({title})", "Solution to{link} Exercise {n} ({title})</a>")}
 
 
-def localize_exercises(app, pagename, templatename, context, doctree):
-    """sphinx-exercise titles its boxes in the site's one language (English); Chinese pages
-    say 练习 1（标题） and 参考答案：练习 1（标题）, as the Chinese PDF does."""
-    if page_language(pagename) != "zh" or "body" not in context:
+def number_exercises_per_page(app, pagename, templatename, context, doctree):
+    """sphinx-exercise numbers exercises through the whole site, in English; a reader
+    expects them numbered per page (as the launch notebooks and the PDF do), and titled in
+    the page's language: 练习 1（标题） and 参考答案：练习 1（标题） on Chinese pages."""
+    lang = page_language(pagename)
+    if not lang or "body" not in context:
         return
-    body = EXERCISE_TITLE.sub(r'<span class="caption-number">练习 \1 </span>（\2）</p>', context["body"])
-    context["body"] = SOLUTION_TITLE.sub(r"参考答案：\1练习 \2（\3）</a>", body)
+    body = context["body"]
+    local = {m[1]: str(i) for i, m in enumerate(EXERCISE_TITLE.finditer(body), 1)}
+    number, title, solution = EXERCISE_WORDS[lang]
+    body = EXERCISE_TITLE.sub(lambda m: f'<span class="caption-number">{number.format(n=local[m[1]])}'
+                                        f'</span>{title.format(title=m[2])}</p>', body)
+    context["body"] = SOLUTION_TITLE.sub(
+        lambda m: solution.format(link=m[1], n=local.get(m[2], m[2]), title=m[3]), body)
 
 
 def add_language_switch(app, pagename, templatename, context, doctree):
@@ -185,7 +194,7 @@ def setup(app):
     app.connect("config-inited", add_footer)
     app.connect("html-page-context", add_language_switch)
     app.connect("html-page-context", declare_language)
-    app.connect("html-page-context", localize_exercises)
+    app.connect("html-page-context", number_exercises_per_page)
     app.connect("html-page-context", add_downloads)
     app.connect("html-page-context", drop_duplicate_scripts, priority=800)
     app.connect("html-page-context", point_launch_buttons_at_launch_notebooks, priority=900)

@@ -138,12 +138,42 @@ $$
 
 ## {exercises}
 
-1. {text}
-2. {text}
+```{{exercise}} {first}
+:label: area-{lang}
+
+{text}
+```
+
+```{{exercise}} {second}
+:label: table-{lang}
+
+{text}
+```
+
+## {solutions}
+
+```{{solution-start}} area-{lang}
+:class: dropdown
+```
+
+{text}
+
+```{{solution-end}}
+```
+
+```{{solution-start}} table-{lang}
+:class: dropdown
+```
+
+{text}
+
+```{{solution-end}}
+```
 """
-ZH = dict(title="圆", text="正文。", first="面积", tip="提示", second="表格", exercises="练习")
+ZH = dict(title="圆", text="正文。", first="面积", tip="提示", second="表格", exercises="练习",
+          solutions="参考答案", lang="zh")
 EN = dict(title="Circles", text="Text.", first="Area", tip="Tip", second="A table",
-          exercises="Exercises")
+          exercises="Exercises", solutions="Solutions", lang="en")
 
 
 def write_pages(book, zh=PAGE, en=PAGE):
@@ -164,11 +194,30 @@ def test_a_missing_admonition_fails(book):
     expect("missing-admonition-fails", out)
 
 
+SECOND_EXERCISE = "```{{exercise}} {second}\n:label: table-{lang}\n\n{text}\n```\n\n"
+SECOND_SOLUTION = "```{{solution-start}} table-{lang}\n:class: dropdown\n```\n\n{text}\n\n```{{solution-end}}\n```\n"
+
+
 def test_a_missing_exercise_fails(book):
-    write_pages(book, en=PAGE.replace("2. {text}\n", ""))
+    write_pages(book, en=PAGE.replace(SECOND_EXERCISE, "").replace(SECOND_SOLUTION, ""))
     code, out = book.run("check", "--stage", "parity")
     assert code == 1
     expect("missing-exercise-fails", out)
+
+
+def test_an_exercise_without_a_solution_fails(book):
+    write_pages(book, zh=PAGE.replace(SECOND_SOLUTION, ""), en=PAGE.replace(SECOND_SOLUTION, ""))
+    code, out = book.run("check", "--stage", "parity")
+    assert code == 1
+    expect("unsolved-exercise-fails", out)
+
+
+def test_an_exercise_as_a_list_item_fails(book):
+    listed = PAGE.replace(SECOND_EXERCISE, "1. {text}\n\n")
+    write_pages(book, zh=listed.replace(SECOND_SOLUTION, ""), en=listed.replace(SECOND_SOLUTION, ""))
+    code, out = book.run("check", "--stage", "parity")
+    assert code == 1
+    assert "[exercise] book/en/shape.md" in out and "written as a list item" in out, out
 
 
 def test_a_reordered_section_fails(book):

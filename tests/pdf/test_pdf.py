@@ -110,3 +110,33 @@ def test_captions_running_heads_and_appendix_follow_the_language(lang):
         for english in [r"\bCONTENTS\b", r"\bContents\b", r"Chapter \d", r"Fig\. \d", r"Table \d",
                         r"Appendix [A-Z]"]:
             assert not re.search(english, text), f"{english!r} in the Chinese PDF"
+
+
+SOLUTIONS = {"zh": ("附录 A 练习参考答案", "参考答案：练习 ", r"练习 (\d+)（"),
+             "en": ("Solutions to the exercises", "Solution to Exercise ", r"Exercise (\d+) \(")}
+
+
+def exercise_count(lang):
+    """Exercises in the book's sources of one language (make check: each has one solution)."""
+    return sum(path.read_text(encoding="utf-8").count("```{exercise}")
+               for path in (ROOT / "book" / lang).rglob("*.md"))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_solutions_are_an_appendix_numbered_per_page(lang):
+    """Every solution is in the appendix, none in the chapters; exercises are numbered per
+    page, as on the site; the Chinese edition titles them in Chinese."""
+    appendix, solution, exercise = SOLUTIONS[lang]
+    pages = pages_of(lang)
+    contents = next(p for p in pages[1:6] if appendix.split()[-1] in p)
+    assert appendix.split()[-1] in contents, "the solutions appendix is not in the contents"
+    start = next(i for i, p in enumerate(pages[6:], 6) if appendix.split()[-1] in p)
+    text = [re.sub(r"\s+", " ", p) for p in pages]
+    before = " ".join(text[:start])
+    after = " ".join(text[start:])
+    assert solution not in before, "a solution left in a chapter"
+    assert after.count(solution) == exercise_count(lang), "not every exercise has its solution"
+    numbers = [int(n) for n in re.findall(exercise, before)]
+    assert numbers and max(numbers) <= 6, f"exercises numbered through the book: {max(numbers)}"
+    if lang == "zh":
+        assert "解答" not in after and "Solution" not in after, "English or machine titles left"

@@ -24,7 +24,24 @@ def test_page_as_a_reader_sees_it(visit, path):
         _shows_code_outputs_and_math(v, path)
     if path in CHAPTERS:
         _declares_its_language(v, path)
+        _solutions_are_folded_until_opened(v, path)
         _language_switch_lands_on_the_counterpart(v, path)
+
+
+def _solutions_are_folded_until_opened(v, path: str):
+    """Each exercise has a solution, folded on load; a click on its title opens it. Chinese
+    pages title them in Chinese."""
+    exercises, solutions = v.page.locator("div.exercise"), v.page.locator("div.solution")
+    assert solutions.count() == exercises.count(), f"{path}: exercises and solutions differ in number"
+    if not solutions.count():
+        return
+    first = solutions.first.locator("section, div.cell").first
+    assert not first.is_visible(), f"{path}: the first solution is open before a click"
+    title = solutions.first.locator("p.admonition-title").inner_text()
+    want = "参考答案：练习 1（" if "/zh/" in path else "Solution to Exercise 1 ("
+    assert title.startswith(want), f"{path}: the first solution is titled {title!r}"
+    solutions.first.locator("button.toggle-button").click()
+    first.wait_for(state="visible", timeout=5_000)
 
 
 def _declares_its_language(v, path: str):
