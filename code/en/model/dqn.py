@@ -140,17 +140,22 @@ def evaluate(policy, seeds):
 
 # The plain loop: act, store, learn from one replayed batch, at every step of every episode.
 def train_plain(q_net, train_step, buffer, env, rng, episodes):
-    scores, step, calls = [], 0, 0
+    scores, step, calls = [], 0, {"act": 0, "train": 0}
+
+    def policy(obs):  # the greedy action from one call of the Keras model, counted
+        calls["act"] += 1
+        return int(tf.argmax(q_net(obs[np.newaxis])[0]))
+
     for episode in range(1, episodes + 1):
         obs, _ = env.reset(seed=args.seed if episode == 1 else None)
         score, done = 0, False
         while not done:
-            action = epsilon_greedy_action(keras_policy(q_net), obs, step, rng, env)
+            action = epsilon_greedy_action(policy, obs, step, rng, env)
             next_obs, reward, terminated, truncated, _ = env.step(action)
             buffer.add(obs, action, reward, next_obs, terminated)
             if step >= WARMUP_STEPS:
                 train_step(*buffer.sample(BATCH_SIZE))
-                calls += 1
+                calls["train"] += 1
             obs, score, step = next_obs, score + int(reward), step + 1
             done = terminated or truncated
         scores.append(score)
@@ -169,10 +174,11 @@ plain_optimizer.build(plain_q.trainable_variables)
 plain_rng, plain_env = np.random.default_rng(args.seed + 100), gym.make("CartPole-v1")
 plain_env.action_space.seed(args.seed + 100)
 plain_step = tf.function(make_update(plain_q, plain_target, plain_optimizer))
-steps, updates = train_plain(plain_q, plain_step, ReplayBuffer(BUFFER_SIZE, plain_rng),
+steps, plain_calls = train_plain(plain_q, plain_step, ReplayBuffer(BUFFER_SIZE, plain_rng),
                              plain_env, plain_rng, episodes=PLAIN_EPISODES)
 print(f"greedy evaluation: {evaluate(keras_policy(plain_q), EVAL_SEEDS).mean():.1f}")
-print(f"{steps} environment steps: {steps} Keras calls to act, {updates} calls of train_step")
+print(f"{steps} environment steps: {plain_calls['act']} Keras calls to act (the greedy ones), "
+      f"{plain_calls['train']} calls of train_step")
 
 
 # Faster acting: greedy actions from a NumPy copy of the weights instead of a TF call per step.

@@ -16,13 +16,15 @@ print(weights32.dtype, (digits * weights32).numpy().tolist())
 digits64 = tf.constant([[3., 1., 4.], [1., 5., 9.]], dtype=tf.float64)
 print((digits64 * tf.constant(weights)).dtype)
 # ...and what worked before fails: float32 operands, and the cast of the integer count.
-for name, other in [("weights32", weights32), ("tf.cast(count, tf.float32)",
-                                               tf.cast(tf.constant(3), tf.float32))]:
+count = tf.constant(3)
+for name, compute in [("digits64 * weights32", lambda: digits64 * weights32),
+                      ("digits64 / tf.cast(count, tf.float32)", lambda: digits64 / tf.cast(count, tf.float32))]:
     try:
-        digits64 * other
-    except tf.errors.InvalidArgumentError:
-        print(f"digits64 * {name}: InvalidArgumentError")
-print((digits64 / tf.cast(tf.constant(3), digits64.dtype)).dtype)  # cast to x.dtype
+        compute()
+        print(f"{name}: works")
+    except (tf.errors.InvalidArgumentError, TypeError) as err:
+        print(f"{name}: {type(err).__name__}")
+print((digits64 / tf.cast(count, digits64.dtype)).dtype)  # cast to x.dtype
 
 # Exercise 2: the Jacobian of g(u, v) = (u^2 v, u + sin v) at (2, 1).
 w = tf.Variable([2.0, 1.0])

@@ -55,13 +55,16 @@ for name, filters, units, downsample in [
 
 
 # Exercise 2: a convolution over several channels: the window is [3, 3, channels].
-def convolve(pixels, kernel, bias):  # pixels [height, width, channels]
+# The page's function, unchanged: the window slices height and width and keeps every channel.
+def convolve(pixels, kernel, bias, stride=1):
     size = kernel.shape[0]
-    rows, cols = pixels.shape[0] - size + 1, pixels.shape[1] - size + 1
+    rows = (pixels.shape[0] - size) // stride + 1
+    cols = (pixels.shape[1] - size) // stride + 1
     result = np.zeros((rows, cols), dtype=np.float32)
     for i in range(rows):
         for j in range(cols):
-            result[i, j] = np.sum(pixels[i:i + size, j:j + size, :] * kernel) + bias
+            window = pixels[i * stride:i * stride + size, j * stride:j * stride + size]
+            result[i, j] = np.sum(window * kernel) + bias
     return result
 
 

@@ -11,7 +11,8 @@ tf.config.experimental.enable_op_determinism()
 text = "\n\n".join(topics[key] for key in sorted(topics))
 text = "\n".join(line for line in text.split("\n") if line.strip("*") or not line)
 chars = sorted(set(text))
-ids = np.array([chars.index(char) for char in text], dtype=np.int32)
+index = {char: i for i, char in enumerate(chars)}
+ids = np.array([index[char] for char in text], dtype=np.int32)
 vocab = len(chars)
 
 # Exercise 1: the loss (mean cross-entropy, in nats) of three models that need no training.

@@ -55,13 +55,16 @@ for name, filters, units, downsample in [
 
 
 # 练习 2：多通道的卷积：窗口是 [3, 3, channels]。
-def convolve(pixels, kernel, bias):  # pixels 的形状为 [height, width, channels]
+# 正文中的函数，原样照搬：窗口只切高和宽两个轴，保留所有通道。
+def convolve(pixels, kernel, bias, stride=1):
     size = kernel.shape[0]
-    rows, cols = pixels.shape[0] - size + 1, pixels.shape[1] - size + 1
+    rows = (pixels.shape[0] - size) // stride + 1
+    cols = (pixels.shape[1] - size) // stride + 1
     result = np.zeros((rows, cols), dtype=np.float32)
     for i in range(rows):
         for j in range(cols):
-            result[i, j] = np.sum(pixels[i:i + size, j:j + size, :] * kernel) + bias
+            window = pixels[i * stride:i * stride + size, j * stride:j * stride + size]
+            result[i, j] = np.sum(window * kernel) + bias
     return result
 
 

@@ -61,8 +61,8 @@ class SparseCategoricalAccuracy(tf.keras.metrics.Metric):
         predicted = tf.argmax(y_pred, axis=-1, output_type=tf.int32)
         labels = tf.reshape(tf.cast(y_true, tf.int32), [-1])
         correct = tf.cast(predicted == labels, tf.float32)
-        weight = tf.ones_like(correct) if sample_weight is None else \
-            tf.reshape(tf.cast(sample_weight, tf.float32), [-1])
+        weight = (tf.ones_like(correct) if sample_weight is None
+                  else tf.reshape(tf.cast(sample_weight, tf.float32), [-1]))
         self.total.assign_add(tf.reduce_sum(correct * weight))
         self.count.assign_add(tf.reduce_sum(weight))
 
@@ -75,11 +75,11 @@ class SparseCategoricalAccuracy(tf.keras.metrics.Metric):
 
 
 ours, keras_own = SparseCategoricalAccuracy(), tf.keras.metrics.SparseCategoricalAccuracy()
-rng = np.random.default_rng(0)
+rng, weight_rng = np.random.default_rng(0), np.random.default_rng(1)  # 与正文相同的数据；权重用另一个生成器
 for _ in range(3):
     labels = rng.integers(0, 10, size=100)
     predictions = rng.random((100, 10)).astype(np.float32)
-    weights = rng.random(100).astype(np.float32)
+    weights = weight_rng.random(100).astype(np.float32)
     ours.update_state(labels, predictions, sample_weight=weights)
     keras_own.update_state(labels, predictions, sample_weight=weights)
 print(f"weighted: ours {float(ours.result()):.4f} | Keras {float(keras_own.result()):.4f}")
@@ -93,7 +93,7 @@ class TopKAccuracy(tf.keras.metrics.Metric):
         self.total = self.add_variable(shape=(), initializer="zeros", name="total")
         self.count = self.add_variable(shape=(), initializer="zeros", name="count")
 
-    def update_state(self, y_true, y_pred, sample_weight=None):
+    def update_state(self, y_true, y_pred, sample_weight=None):  # 为简洁起见，忽略 sample_weight
         labels = tf.reshape(tf.cast(y_true, tf.int32), [-1])
         hit = tf.math.in_top_k(labels, tf.cast(y_pred, tf.float32), k=self.k)
         self.total.assign_add(tf.reduce_sum(tf.cast(hit, tf.float32)))

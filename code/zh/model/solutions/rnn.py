@@ -7,11 +7,12 @@ tf.keras.backend.clear_session()
 tf.keras.utils.set_random_seed(42)
 tf.config.experimental.enable_op_determinism()
 
-# 正文中的语料和词表：Python 的参考文档，转换成整数 id。
+# 正文中的语料和词表：Python 的参考文档，转换成整数编号。
 text = "\n\n".join(topics[key] for key in sorted(topics))
 text = "\n".join(line for line in text.split("\n") if line.strip("*") or not line)
 chars = sorted(set(text))
-ids = np.array([chars.index(char) for char in text], dtype=np.int32)
+index = {char: i for i, char in enumerate(chars)}
+ids = np.array([index[char] for char in text], dtype=np.int32)
 vocab = len(chars)
 
 # 练习 1：三个不需要训练的模型的损失（平均交叉熵，单位为奈特）。

@@ -1,0 +1,154 @@
+# Callbacks: early stopping, checkpoints, learning-rate reduction, our own callback, TensorBoard.
+import argparse
+import os
+import shutil
+import tempfile
+
+import matplotlib.pyplot as plt
+import numpy as np
+import tensorflow as tf
+
+parser = argparse.ArgumentParser(description="Train an MLP with Keras callbacks.")
+parser.add_argument("--train-images", type=int, default=5000)
+parser.add_argument("--epochs", type=int, default=20)  # an upper bound: EarlyStopping ends sooner
+args, _ = parser.parse_known_args()
+tf.keras.backend.clear_session()  # a clean Keras state: fresh layer names
+tf.keras.utils.set_random_seed(42)
+tf.config.experimental.enable_op_determinism()
+
+# A small training set, which a wide MLP overfits within a few epochs; the validation set is
+# the last 5,000 training images, which the model never trains on.
+(images, labels), _ = tf.keras.datasets.fashion_mnist.load_data()
+images, labels = images.astype(np.float32) / 255.0, labels.astype(np.int32)
+train_x, train_y = images[:args.train_images], labels[:args.train_images]
+val_x, val_y = images[-5000:], labels[-5000:]
+
+
+def compiled_mlp():  # fresh weights and a fresh optimizer for each run
+    model = tf.keras.Sequential([
+        tf.keras.Input(shape=(28, 28)),
+        tf.keras.layers.Flatten(),
+        tf.keras.layers.Dense(512, activation="relu"),
+        tf.keras.layers.Dense(10),
+    ])
+    model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=1e-3),
+                  loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                  metrics=[tf.keras.metrics.SparseCategoricalAccuracy(name="accuracy")])
+    return model
+
+
+# EarlyStopping: stop when val_loss has not improved by more than min_delta for `patience`
+# epochs, then put back the weights of the best epoch.
+stop = tf.keras.callbacks.EarlyStopping(monitor="val_loss", patience=3, min_delta=0.0,
+                                        restore_best_weights=True)
+# ModelCheckpoint: save the whole model (a .keras file) whenever val_loss reaches a new best.
+checkpoint_dir = tempfile.mkdtemp()  # a fresh temporary folder
+checkpoint = tf.keras.callbacks.ModelCheckpoint(
+    os.path.join(checkpoint_dir, "mlp-{epoch:02d}-{val_loss:.4f}.keras"),
+    monitor="val_loss", save_best_only=True)
+
+model = compiled_mlp()
+history = model.fit(train_x, train_y, epochs=args.epochs, batch_size=50,
+                    validation_data=(val_x, val_y), validation_batch_size=1000,
+                    callbacks=[stop, checkpoint], verbose=0)
+val_loss = history.history["val_loss"]
+print("validation loss:", " ".join(f"{v:.4f}" for v in val_loss))
+print(f"stopped after {len(val_loss)} of {args.epochs} epochs; "
+      f"best epoch {stop.best_epoch + 1}, val_loss {stop.best:.4f}")
+restored_loss, _ = model.evaluate(val_x, val_y, batch_size=1000, verbose=0)
+print(f"the model now: val_loss {restored_loss:.4f} (the last epoch ended at {val_loss[-1]:.4f})")
+
+# One file per new best; the newest is the best model, optimizer state included.
+files = sorted(os.listdir(checkpoint_dir))
+print("saved:", files)
+best_model = tf.keras.models.load_model(os.path.join(checkpoint_dir, files[-1]))
+best_loss, _ = best_model.evaluate(val_x, val_y, batch_size=1000, verbose=0)
+same = all(np.array_equal(a, b) for a, b in zip(best_model.get_weights(), model.get_weights()))
+print(f"loaded {files[-1]}: val_loss {best_loss:.4f}; same weights as the restored model: {same}")
+shutil.rmtree(checkpoint_dir)  # mkdtemp() folders are not deleted automatically
+
+
+# A callback of our own: it records the learning rate that each epoch trains with, read from
+# the optimizer, and the validation loss that the epoch ends with, read from the logs.
+class LearningRateRecorder(tf.keras.callbacks.Callback):
+    def on_train_begin(self, logs=None):
+        self.rates, self.val_losses = [], []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.rates.append(float(self.model.optimizer.learning_rate.numpy()))
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.val_losses.append(logs["val_loss"])
+
+
+# ReduceLROnPlateau divides the learning rate by 5 (factor=0.2) when val_loss has not improved
+# for one epoch; TensorBoard writes the logs that the last section of the page reads.
+tf.keras.utils.set_random_seed(42)
+model = compiled_mlp()
+reduce_lr = tf.keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=0.2, patience=1,
+                                                 min_lr=1e-5)
+recorder = LearningRateRecorder()
+log_dir = tempfile.mkdtemp()
+tensorboard = tf.keras.callbacks.TensorBoard(log_dir=log_dir)
+history = model.fit(train_x, train_y, epochs=6, batch_size=50,
+                    validation_data=(val_x, val_y), validation_batch_size=1000,
+                    callbacks=[reduce_lr, recorder, tensorboard], verbose=0)
+print("recorded by fit:", list(history.history))
+for epoch, (rate, loss) in enumerate(zip(recorder.rates, recorder.val_losses), 1):
+    print(f"epoch {epoch}: learning rate {rate:.1e}, val_loss {loss:.4f}")
+print("same rates in the history:", np.allclose(recorder.rates, history.history["learning_rate"]))
+print(f"best val_loss {min(recorder.val_losses):.4f}; the optimizer ends at "
+      f"{float(model.optimizer.learning_rate.numpy()):.1e}")
+
+fig, (ax_rate, ax_loss) = plt.subplots(1, 2, figsize=(9, 3))
+epochs = np.arange(1, len(recorder.rates) + 1)
+ax_rate.step(epochs, recorder.rates, where="mid")
+ax_rate.set_yscale("log")
+ax_rate.set_xlabel("epoch")
+ax_rate.set_ylabel("learning rate")
+ax_loss.plot(epochs, recorder.val_losses, "s--", color="tab:orange")
+ax_loss.set_xlabel("epoch")
+ax_loss.set_ylabel("validation loss")
+plt.tight_layout()
+plt.show()
+
+# TensorBoard wrote event files into two subfolders, one per run: train/ and validation/.
+print("log folders:", sorted(os.listdir(log_dir)))
+
+
+def read_scalars(folder):  # {tag: (steps, values)} from the event files of one folder
+    scalars = {}
+    for name in sorted(os.listdir(folder)):
+        # An event file is a TFRecord file of Event protocol buffers.
+        for record in tf.data.TFRecordDataset(os.path.join(folder, name)):
+            event = tf.compat.v1.Event.FromString(record.numpy())
+            for value in event.summary.value:
+                if value.metadata.plugin_data.plugin_name == "scalars":
+                    steps, values = scalars.setdefault(value.tag, ([], []))
+                    steps.append(event.step)
+                    values.append(float(tf.make_ndarray(value.tensor)))
+    return scalars
+
+
+logs = {run: read_scalars(os.path.join(log_dir, run)) for run in ["train", "validation"]}
+for run, scalars in logs.items():
+    print(f"{run}: {sorted(scalars)}")
+val_logged = logs["validation"]["epoch_loss"][1]
+rate_logged = logs["train"]["epoch_learning_rate"][1]
+print(f"validation epoch_loss logged for {len(val_logged)} epochs; "
+      f"same as the history: {np.allclose(val_logged, history.history['val_loss'])}")
+print("TensorBoard's learning rate for each epoch is the rate of the next epoch:",
+      np.allclose(rate_logged[:-1], history.history["learning_rate"][1:]))
+
+# The curves that TensorBoard's Scalars tab draws (it counts epochs from 0).
+fig, axes = plt.subplots(1, 3, figsize=(11, 3))
+for ax, tag in zip(axes, ["epoch_loss", "epoch_accuracy", "epoch_learning_rate"]):
+    for run, style in [("train", "o-"), ("validation", "s--")]:
+        if tag in logs[run]:
+            ax.plot(*logs[run][tag], style, label=run)
+    ax.set_title(tag)
+    ax.set_xlabel("step (epoch)")
+    ax.legend()
+axes[2].set_yscale("log")
+plt.tight_layout()
+plt.show()

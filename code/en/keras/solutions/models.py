@@ -1,0 +1,81 @@
+# Solutions to the exercises of "From layers to models".
+import argparse
+
+import numpy as np
+import tensorflow as tf
+
+parser = argparse.ArgumentParser(description="Solutions: loss weights and shared layers.")
+parser.add_argument("--epochs", type=int, default=2)
+parser.add_argument("--train-images", type=int, default=10000)
+args, _ = parser.parse_known_args()  # known only: a notebook kernel adds its own arguments
+
+tf.keras.backend.clear_session()
+tf.keras.utils.set_random_seed(42)
+tf.config.experimental.enable_op_determinism()
+
+# The page's data: the image subset and the made-up shop (same seeds, same numbers).
+(train_x, train_y), (test_x, test_y) = tf.keras.datasets.fashion_mnist.load_data()
+train_x = train_x[:args.train_images].astype(np.float32) / 255.0
+train_y = train_y[:args.train_images].astype(np.int32)
+test_x = test_x.astype(np.float32) / 255.0
+test_y = test_y.astype(np.int32)
+BASE_PRICE = np.array([15, 40, 35, 50, 90, 30, 30, 60, 70, 80], dtype=np.float32)
+
+
+def shop_data(labels, seed):
+    rng = np.random.default_rng(seed)
+    tabular = rng.normal(size=(len(labels), 4)).astype(np.float32)
+    price = (BASE_PRICE[labels] * np.exp(0.3 * tabular[:, 0]) + 5.0 * tabular[:, 1]
+             + rng.normal(scale=2.0, size=len(labels)))
+    return tabular, (price / 100.0).astype(np.float32)
+
+
+train_tabular, train_price = shop_data(train_y, seed=1)
+test_tabular, test_price = shop_data(test_y, seed=2)
+
+
+# The page's model as a function; shared=False gives each residual step a layer of its own.
+def build_shop(shared=True):
+    tf.keras.utils.set_random_seed(42)
+    image = tf.keras.Input(shape=(28, 28), name="image")
+    tabular = tf.keras.Input(shape=(4,), name="tabular")
+    x = tf.keras.layers.Flatten(name="flatten")(image)
+    image_features = tf.keras.layers.Dense(64, activation="relu", name="image_features")(x)
+    tabular_features = tf.keras.layers.Dense(16, activation="relu", name="tabular_features")(tabular)
+    h = tf.keras.layers.Concatenate(name="concatenate")([image_features, tabular_features])
+    h = tf.keras.layers.Dense(64, activation="relu", name="trunk")(h)
+    block = tf.keras.layers.Dense(64, activation="relu", name="shared_block")
+    h = tf.keras.layers.Add(name="residual_1")([h, block(h)])
+    if not shared:
+        block = tf.keras.layers.Dense(64, activation="relu", name="second_block")
+    h = tf.keras.layers.Add(name="residual_2")([h, block(h)])
+    class_logits = tf.keras.layers.Dense(10, name="class")(h)
+    price = tf.keras.layers.Dense(1, name="price")(h)
+    return tf.keras.Model(inputs=[image, tabular], outputs=[class_logits, price], name="shop")
+
+
+# Exercise 1: the same training with the price loss weighted 1 instead of 10.
+shop = build_shop()
+shop.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=1e-3),
+             loss={"class": tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                   "price": tf.keras.losses.MeanSquaredError()},
+             loss_weights={"class": 1.0, "price": 1.0},
+             metrics={"class": ["accuracy"], "price": ["mae"]})
+shop.fit({"image": train_x, "tabular": train_tabular}, {"class": train_y, "price": train_price},
+         epochs=args.epochs, batch_size=64, verbose=0)
+results = shop.evaluate({"image": test_x, "tabular": test_tabular},
+                        {"class": test_y, "price": test_price},
+                        batch_size=1000, verbose=0, return_dict=True)
+print({name: round(value, 4) for name, value in results.items()})
+
+# Exercise 2: one shared layer against two separate ones.
+for shared in (True, False):
+    model = build_shop(shared)
+    print(f"shared={shared!s:5}: {len(model.layers)} layers, {model.count_params():,} parameters")
+
+# What does .output of a layer called twice return? Compare with trunk + block(trunk).
+model = build_shop(shared=True)
+names = ["trunk", "shared_block", "residual_1"]
+probe = tf.keras.Model(inputs=model.inputs, outputs=[model.get_layer(n).output for n in names])
+trunk, block_output, residual_1 = probe({"image": test_x[:5], "tabular": test_tabular[:5]})
+print("shared_block.output is its first call:", np.allclose(trunk + block_output, residual_1))

@@ -1,0 +1,96 @@
+# Solutions to the exercises of "Saving and loading".
+import os
+import tempfile
+
+import numpy as np
+import tensorflow as tf
+
+tf.keras.backend.clear_session()
+tf.keras.utils.set_random_seed(42)
+tf.config.experimental.enable_op_determinism()
+
+(train_x, train_y), (test_x, test_y) = tf.keras.datasets.fashion_mnist.load_data()
+train_x, train_y = train_x[:10000].astype(np.float32) / 255.0, train_y[:10000].astype(np.int32)
+test_x, test_y = test_x.astype(np.float32) / 255.0, test_y.astype(np.int32)
+folder = tempfile.mkdtemp()
+
+
+def short(error):  # an error's type and the first sentence of its message, without the folder
+    message = str(error).replace(folder + os.sep, "").split(". ")[0]
+    return f"{type(error).__name__}: {message.rstrip('.')}."
+
+
+# Exercise 1, part 1: a subclassed model with get_config() but without the decorator.
+class PlainClassifier(tf.keras.Model):
+    def __init__(self, hidden_units=100, **kwargs):
+        super().__init__(**kwargs)
+        self.hidden_units = hidden_units
+        self.flatten = tf.keras.layers.Flatten()
+        self.hidden = tf.keras.layers.Dense(hidden_units, activation="relu")
+        self.logits = tf.keras.layers.Dense(10)
+
+    def call(self, inputs):
+        return self.logits(self.hidden(self.flatten(inputs)))
+
+    def get_config(self):
+        return {**super().get_config(), "hidden_units": self.hidden_units}
+
+
+plain = PlainClassifier(hidden_units=64)
+outputs = plain(test_x[:1000]).numpy()  # the first call builds the model
+plain.save(os.path.join(folder, "plain.keras"))
+try:
+    tf.keras.models.load_model(os.path.join(folder, "plain.keras"))
+except TypeError as error:
+    print(short(error))
+loaded = tf.keras.models.load_model(os.path.join(folder, "plain.keras"),
+                                    custom_objects={"PlainClassifier": PlainClassifier})
+print("with custom_objects:", loaded.hidden_units,
+      np.array_equal(outputs, loaded(test_x[:1000]).numpy()))
+
+
+# Exercise 1, part 2: registered, but without get_config(): Keras guesses the config.
+@tf.keras.utils.register_keras_serializable(package="book")
+class ForgetfulClassifier(tf.keras.Model):
+    def __init__(self, hidden_units=100, **kwargs):
+        super().__init__(**kwargs)
+        self.flatten = tf.keras.layers.Flatten()
+        self.hidden = tf.keras.layers.Dense(hidden_units, activation="relu")
+        self.logits = tf.keras.layers.Dense(10)
+
+    def call(self, inputs):
+        return self.logits(self.hidden(self.flatten(inputs)))
+
+
+forgetful = ForgetfulClassifier(hidden_units=64)
+forgetful(test_x[:1000])
+print("built with 64 hidden units; the config says:", forgetful.get_config()["hidden_units"])
+forgetful.save(os.path.join(folder, "forgetful.keras"))
+try:
+    tf.keras.models.load_model(os.path.join(folder, "forgetful.keras"))
+except ValueError as error:
+    print(short(error))
+
+# Exercise 2: the exported SavedModel as a Keras layer, with a softmax on top.
+model = tf.keras.Sequential([
+    tf.keras.Input(shape=(28, 28)),
+    tf.keras.layers.Flatten(),
+    tf.keras.layers.Dense(100, activation="relu"),
+    tf.keras.layers.Dense(10),
+])
+model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=1e-3),
+              loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+model.fit(train_x, train_y, epochs=1, batch_size=100, verbose=0)
+model.export(os.path.join(folder, "mlp_export"), verbose=False)
+
+served = tf.keras.layers.TFSMLayer(os.path.join(folder, "mlp_export"), call_endpoint="serve")
+inputs = tf.keras.Input(shape=(28, 28))
+probabilities = tf.keras.layers.Softmax()(served(inputs))
+wrapper = tf.keras.Model(inputs, probabilities)
+print("trainable weights of the wrapper:", len(wrapper.trainable_weights),
+      "| non-trainable:", len(wrapper.non_trainable_weights))
+p = wrapper(test_x[:1000]).numpy()
+print("rows sum to 1:", bool(np.allclose(p.sum(axis=1), 1.0, atol=1e-5)))
+print("same classes as the Keras model:",
+      np.array_equal(p.argmax(axis=1), model(test_x[:1000]).numpy().argmax(axis=1)))
+print(f"accuracy on the first 1,000 test images: {np.mean(p.argmax(axis=1) == test_y[:1000]):.4f}")

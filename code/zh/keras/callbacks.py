@@ -1,0 +1,154 @@
+# 回调：提前停止、检查点、降低学习率、自己写的回调，以及 TensorBoard。
+import argparse
+import os
+import shutil
+import tempfile
+
+import matplotlib.pyplot as plt
+import numpy as np
+import tensorflow as tf
+
+parser = argparse.ArgumentParser(description="Train an MLP with Keras callbacks.")
+parser.add_argument("--train-images", type=int, default=5000)
+parser.add_argument("--epochs", type=int, default=20)  # 只是上限：EarlyStopping 会提前结束训练
+args, _ = parser.parse_known_args()
+tf.keras.backend.clear_session()  # 清空 Keras 的状态：层的名字从头编号
+tf.keras.utils.set_random_seed(42)
+tf.config.experimental.enable_op_determinism()
+
+# 训练集很小，较宽的 MLP 几轮之内就会过拟合；验证集取训练图像的最后 5,000 张，
+# 模型从不在这些图像上训练。
+(images, labels), _ = tf.keras.datasets.fashion_mnist.load_data()
+images, labels = images.astype(np.float32) / 255.0, labels.astype(np.int32)
+train_x, train_y = images[:args.train_images], labels[:args.train_images]
+val_x, val_y = images[-5000:], labels[-5000:]
+
+
+def compiled_mlp():  # 每次运行都用新的权重和新的优化器
+    model = tf.keras.Sequential([
+        tf.keras.Input(shape=(28, 28)),
+        tf.keras.layers.Flatten(),
+        tf.keras.layers.Dense(512, activation="relu"),
+        tf.keras.layers.Dense(10),
+    ])
+    model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=1e-3),
+                  loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                  metrics=[tf.keras.metrics.SparseCategoricalAccuracy(name="accuracy")])
+    return model
+
+
+# EarlyStopping：val_loss 连续 `patience` 轮的改善都不超过 min_delta 时停止训练，
+# 然后换回最好那一轮的权重。
+stop = tf.keras.callbacks.EarlyStopping(monitor="val_loss", patience=3, min_delta=0.0,
+                                        restore_best_weights=True)
+# ModelCheckpoint：val_loss 每创新低一次，就把整个模型保存成一个 .keras 文件。
+checkpoint_dir = tempfile.mkdtemp()  # 新建一个临时文件夹
+checkpoint = tf.keras.callbacks.ModelCheckpoint(
+    os.path.join(checkpoint_dir, "mlp-{epoch:02d}-{val_loss:.4f}.keras"),
+    monitor="val_loss", save_best_only=True)
+
+model = compiled_mlp()
+history = model.fit(train_x, train_y, epochs=args.epochs, batch_size=50,
+                    validation_data=(val_x, val_y), validation_batch_size=1000,
+                    callbacks=[stop, checkpoint], verbose=0)
+val_loss = history.history["val_loss"]
+print("validation loss:", " ".join(f"{v:.4f}" for v in val_loss))
+print(f"stopped after {len(val_loss)} of {args.epochs} epochs; "
+      f"best epoch {stop.best_epoch + 1}, val_loss {stop.best:.4f}")
+restored_loss, _ = model.evaluate(val_x, val_y, batch_size=1000, verbose=0)
+print(f"the model now: val_loss {restored_loss:.4f} (the last epoch ended at {val_loss[-1]:.4f})")
+
+# 每创一次新低就多一个文件；最新的一个就是最好的模型，连优化器的状态也在里面。
+files = sorted(os.listdir(checkpoint_dir))
+print("saved:", files)
+best_model = tf.keras.models.load_model(os.path.join(checkpoint_dir, files[-1]))
+best_loss, _ = best_model.evaluate(val_x, val_y, batch_size=1000, verbose=0)
+same = all(np.array_equal(a, b) for a, b in zip(best_model.get_weights(), model.get_weights()))
+print(f"loaded {files[-1]}: val_loss {best_loss:.4f}; same weights as the restored model: {same}")
+shutil.rmtree(checkpoint_dir)  # mkdtemp() 建的文件夹不会自动删除
+
+
+# 自己写的回调：从优化器读出每一轮训练所用的学习率，
+# 再从 logs 读出这一轮结束时的验证损失，一并记下来。
+class LearningRateRecorder(tf.keras.callbacks.Callback):
+    def on_train_begin(self, logs=None):
+        self.rates, self.val_losses = [], []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.rates.append(float(self.model.optimizer.learning_rate.numpy()))
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.val_losses.append(logs["val_loss"])
+
+
+# val_loss 有一轮没有改善，ReduceLROnPlateau 就把学习率除以 5（factor=0.2）；
+# TensorBoard 写下的日志留到本页最后一节再读。
+tf.keras.utils.set_random_seed(42)
+model = compiled_mlp()
+reduce_lr = tf.keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=0.2, patience=1,
+                                                 min_lr=1e-5)
+recorder = LearningRateRecorder()
+log_dir = tempfile.mkdtemp()
+tensorboard = tf.keras.callbacks.TensorBoard(log_dir=log_dir)
+history = model.fit(train_x, train_y, epochs=6, batch_size=50,
+                    validation_data=(val_x, val_y), validation_batch_size=1000,
+                    callbacks=[reduce_lr, recorder, tensorboard], verbose=0)
+print("recorded by fit:", list(history.history))
+for epoch, (rate, loss) in enumerate(zip(recorder.rates, recorder.val_losses), 1):
+    print(f"epoch {epoch}: learning rate {rate:.1e}, val_loss {loss:.4f}")
+print("same rates in the history:", np.allclose(recorder.rates, history.history["learning_rate"]))
+print(f"best val_loss {min(recorder.val_losses):.4f}; the optimizer ends at "
+      f"{float(model.optimizer.learning_rate.numpy()):.1e}")
+
+fig, (ax_rate, ax_loss) = plt.subplots(1, 2, figsize=(9, 3))
+epochs = np.arange(1, len(recorder.rates) + 1)
+ax_rate.step(epochs, recorder.rates, where="mid")
+ax_rate.set_yscale("log")
+ax_rate.set_xlabel("epoch")
+ax_rate.set_ylabel("learning rate")
+ax_loss.plot(epochs, recorder.val_losses, "s--", color="tab:orange")
+ax_loss.set_xlabel("epoch")
+ax_loss.set_ylabel("validation loss")
+plt.tight_layout()
+plt.show()
+
+# TensorBoard 把事件文件写进两个子文件夹，每个对应一组曲线：train/ 和 validation/。
+print("log folders:", sorted(os.listdir(log_dir)))
+
+
+def read_scalars(folder):  # 读出一个文件夹中的事件文件，返回 {标签: (步数, 数值)}
+    scalars = {}
+    for name in sorted(os.listdir(folder)):
+        # 事件文件就是一个 TFRecord 文件，每条记录是一个 Event 协议缓冲区。
+        for record in tf.data.TFRecordDataset(os.path.join(folder, name)):
+            event = tf.compat.v1.Event.FromString(record.numpy())
+            for value in event.summary.value:
+                if value.metadata.plugin_data.plugin_name == "scalars":
+                    steps, values = scalars.setdefault(value.tag, ([], []))
+                    steps.append(event.step)
+                    values.append(float(tf.make_ndarray(value.tensor)))
+    return scalars
+
+
+logs = {run: read_scalars(os.path.join(log_dir, run)) for run in ["train", "validation"]}
+for run, scalars in logs.items():
+    print(f"{run}: {sorted(scalars)}")
+val_logged = logs["validation"]["epoch_loss"][1]
+rate_logged = logs["train"]["epoch_learning_rate"][1]
+print(f"validation epoch_loss logged for {len(val_logged)} epochs; "
+      f"same as the history: {np.allclose(val_logged, history.history['val_loss'])}")
+print("TensorBoard's learning rate for each epoch is the rate of the next epoch:",
+      np.allclose(rate_logged[:-1], history.history["learning_rate"][1:]))
+
+# TensorBoard 的 Scalars 页面画的就是这些曲线（轮数从 0 算起）。
+fig, axes = plt.subplots(1, 3, figsize=(11, 3))
+for ax, tag in zip(axes, ["epoch_loss", "epoch_accuracy", "epoch_learning_rate"]):
+    for run, style in [("train", "o-"), ("validation", "s--")]:
+        if tag in logs[run]:
+            ax.plot(*logs[run][tag], style, label=run)
+    ax.set_title(tag)
+    ax.set_xlabel("step (epoch)")
+    ax.legend()
+axes[2].set_yscale("log")
+plt.tight_layout()
+plt.show()

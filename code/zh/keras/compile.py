@@ -1,0 +1,166 @@
+# compile()：优化器、损失函数和评估指标，用字符串指定与用对象指定。
+import argparse
+
+import matplotlib.pyplot as plt
+import numpy as np
+import tensorflow as tf
+
+parser = argparse.ArgumentParser(description="Losses, metrics and optimizers of compile().")
+parser.add_argument("--epochs", type=int, default=3)
+parser.add_argument("--train-images", type=int, default=10000)
+args, _ = parser.parse_known_args()  # 只解析认识的参数：notebook 内核会附加自己的命令行参数
+
+tf.keras.backend.clear_session()  # 清空 Keras 的状态：层的名字从头编号
+tf.keras.utils.set_random_seed(42)
+tf.config.experimental.enable_op_determinism()
+
+# 字符串在 compile()（或第一个批次）需要时才查表换成对象。
+model = tf.keras.Sequential([tf.keras.Input(shape=(4,)), tf.keras.layers.Dense(3)])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+print("optimizer:", type(model.optimizer).__name__,
+      f"learning rate {float(model.optimizer.learning_rate):.4f}")
+print("loss:", tf.keras.losses.get("sparse_categorical_crossentropy").__name__)
+
+# 字符串给出的损失函数以为输入是概率，而我们的模型输出的是 logits。
+logits = tf.constant([[2.0, -1.0, 0.5], [0.3, 0.2, -2.0]])
+labels = np.array([0, 2], dtype=np.int32)
+as_probabilities = tf.keras.losses.SparseCategoricalCrossentropy()(labels, logits)
+as_logits = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)(labels, logits)
+print(f"logits read as probabilities: {float(as_probabilities):.4f}")
+print(f"logits read as logits:        {float(as_logits):.4f}")
+
+
+# 字符串 "accuracy" 会变成哪一种准确率？用一个原样输出输入的模型，
+# “预测值”就由我们指定；evaluate() 按它们的形状创建评估指标。
+def resolve_accuracy(predictions, labels, loss):
+    passthrough = tf.keras.Sequential([tf.keras.Input(shape=predictions.shape[1:]),
+                                       tf.keras.layers.Identity()])
+    passthrough.compile(loss=loss, metrics=["accuracy"])
+    result = passthrough.evaluate(predictions, labels, verbose=0, return_dict=True)
+    chosen = passthrough.metrics[-1].metrics[0]  # compile() 创建的评估指标
+    return f"{type(chosen).__name__} = {result['accuracy']:.4f}"
+
+
+one_logit = np.array([[2.0], [0.3], [-1.0], [-0.2]], dtype=np.float32)
+binary_labels = np.array([1, 1, 0, 0], dtype=np.int32)
+class_logits = np.array([[2.0, -1.0, 0.5], [0.3, 0.2, -2.0], [0.1, 1.5, 0.0]], dtype=np.float32)
+class_labels = np.array([0, 2, 1], dtype=np.int32)
+one_hot = tf.one_hot(class_labels, depth=3).numpy()
+print("one logit, labels 0/1:  ", resolve_accuracy(
+    one_logit, binary_labels, tf.keras.losses.BinaryCrossentropy(from_logits=True)))
+print("three logits, integers: ", resolve_accuracy(
+    class_logits, class_labels, tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)))
+print("three logits, one-hot:  ", resolve_accuracy(
+    class_logits, one_hot, tf.keras.losses.CategoricalCrossentropy(from_logits=True)))
+# BinaryAccuracy 与 0.5 比较，这是概率的分界；logit 的分界是 0。
+at_zero = tf.keras.metrics.BinaryAccuracy(threshold=0.0)
+at_zero.update_state(binary_labels, one_logit)
+print(f"BinaryAccuracy(threshold=0.0) = {float(at_zero.result()):.4f}")
+
+# 三种交叉熵：分别从 logits 和由它们算出的概率计算。
+binary_loss = tf.keras.losses.BinaryCrossentropy(from_logits=True)(binary_labels, one_logit)
+binary_prob = tf.keras.losses.BinaryCrossentropy()(binary_labels, tf.sigmoid(one_logit))
+p = tf.sigmoid(one_logit[:, 0]).numpy()
+by_hand = -np.mean(binary_labels * np.log(p) + (1 - binary_labels) * np.log(1 - p))
+print(f"binary:      logits {float(binary_loss):.4f} | probabilities {float(binary_prob):.4f}"
+      f" | by hand {by_hand:.4f}")
+probabilities = tf.nn.softmax(class_logits)
+categorical = tf.keras.losses.CategoricalCrossentropy(from_logits=True)(one_hot, class_logits)
+categorical_prob = tf.keras.losses.CategoricalCrossentropy()(one_hot, probabilities)
+print(f"categorical: logits {float(categorical):.4f} | probabilities {float(categorical_prob):.4f}")
+sparse = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)(class_labels, class_logits)
+sparse_prob = tf.keras.losses.SparseCategoricalCrossentropy()(class_labels, probabilities)
+print(f"sparse:      logits {float(sparse):.4f} | probabilities {float(sparse_prob):.4f}")
+
+# 五个预测值上的回归损失；再让最后一个偏得很远（离群点）。
+targets = np.array([1.0, 2.0, 3.0, 4.0, 5.0], dtype=np.float32)
+close = np.array([1.5, 2.0, 2.5, 4.0, 5.0], dtype=np.float32)
+outlier = np.array([1.5, 2.0, 2.5, 4.0, 15.0], dtype=np.float32)
+regression_losses = {"MSE": tf.keras.losses.MeanSquaredError(),
+                     "MAE": tf.keras.losses.MeanAbsoluteError(),
+                     "Huber": tf.keras.losses.Huber(delta=1.0)}
+for name, loss_fn in regression_losses.items():
+    print(f"{name:5s}  close {float(loss_fn(targets, close)):7.4f} | "
+          f"with outlier {float(loss_fn(targets, outlier)):7.4f}")
+
+# 单个 logit 的分类器的精确率、召回率和 AUC：对 logits，阈值取 0。
+batch1_labels = np.array([1, 1, 1, 1, 0, 0, 0, 0], dtype=np.int32)
+batch1_logits = np.array([2.2, 1.4, 0.8, 0.4, 0.2, -1.4, -2.2, -0.8], dtype=np.float32)
+batch2_labels = np.array([0, 0, 0, 1, 1, 0], dtype=np.int32)
+batch2_logits = np.array([1.8, 0.9, 0.5, -0.3, -1.2, -2.0], dtype=np.float32)
+all_labels = np.concatenate([batch1_labels, batch2_labels])
+all_logits = np.concatenate([batch1_logits, batch2_logits])
+for metric in [tf.keras.metrics.Precision(thresholds=0.0), tf.keras.metrics.Recall(thresholds=0.0),
+               tf.keras.metrics.AUC(from_logits=True)]:
+    metric.update_state(all_labels, all_logits)
+    print(f"{metric.name}: {float(metric.result()):.4f}")
+
+# 评估指标跨批次累积：result() 给出自上次清零以来的全部结果。
+precision = tf.keras.metrics.Precision(thresholds=0.0)
+precision.update_state(batch1_labels, batch1_logits)
+print(f"after batch 1: {float(precision.result()):.4f}")
+precision.update_state(batch2_labels, batch2_logits)
+print(f"after batch 2: {float(precision.result()):.4f}")
+batch2_alone = tf.keras.metrics.Precision(thresholds=0.0)
+batch2_alone.update_state(batch2_labels, batch2_logits)
+print(f"batch 2 alone: {float(batch2_alone.result()):.4f}")
+precision.reset_state()
+print(f"after reset_state(): {float(precision.result()):.4f}")
+
+# 四个优化器，同一个 MLP：初始权重相同，批次也相同。
+(train_x, train_y), _ = tf.keras.datasets.fashion_mnist.load_data()
+n = args.train_images
+x = train_x[:n + 2000].reshape(-1, 784).astype(np.float32) / 255.0
+y = train_y[:n + 2000].astype(np.int32)
+x_train, y_train, x_valid, y_valid = x[:n], y[:n], x[n:], y[n:]  # 留出 2000 张
+mlp = tf.keras.Sequential([tf.keras.Input(shape=(784,)),
+                           tf.keras.layers.Dense(100, activation="relu"),
+                           tf.keras.layers.Dense(10)])
+initial_weights = mlp.get_weights()
+optimizers = {"SGD": lambda: tf.keras.optimizers.SGD(learning_rate=0.01),
+              "SGD + momentum": lambda: tf.keras.optimizers.SGD(learning_rate=0.01, momentum=0.9),
+              "RMSprop": lambda: tf.keras.optimizers.RMSprop(learning_rate=0.001),
+              "Adam": lambda: tf.keras.optimizers.Adam(learning_rate=0.001)}
+curves = {}
+for name, make_optimizer in optimizers.items():
+    mlp.set_weights(initial_weights)
+    mlp.compile(optimizer=make_optimizer(),
+                loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                metrics=[tf.keras.metrics.SparseCategoricalAccuracy(name="accuracy")])
+    start_loss = mlp.evaluate(x_valid, y_valid, batch_size=1000, verbose=0)[0]
+    tf.keras.utils.set_random_seed(42)  # 每个优化器的打乱顺序都相同
+    history = mlp.fit(x_train, y_train, epochs=args.epochs, batch_size=128,
+                      validation_data=(x_valid, y_valid), verbose=0)
+    curves[name] = [start_loss] + history.history["val_loss"]
+    print(f"{name:15s} validation loss {history.history['val_loss'][-1]:.4f}, "
+          f"accuracy {history.history['val_accuracy'][-1]:.4f}")
+
+fig, ax = plt.subplots(figsize=(6, 3.5))
+for name, losses in curves.items():
+    ax.plot(range(args.epochs + 1), losses, "o-", label=name)
+ax.set_xlabel("epoch")
+ax.set_ylabel("validation loss")
+ax.set_xticks(range(args.epochs + 1))
+ax.legend()
+plt.tight_layout()
+plt.show()
+
+# 学习率调度：从步数到学习率的函数。
+exponential = tf.keras.optimizers.schedules.ExponentialDecay(
+    initial_learning_rate=1e-3, decay_steps=250, decay_rate=0.5)
+cosine = tf.keras.optimizers.schedules.CosineDecay(initial_learning_rate=1e-3, decay_steps=1000)
+for step in [0, 250, 500, 750, 1000]:
+    print(f"step {step:4d}: exponential {float(exponential(step)):.6f} | "
+          f"cosine {float(cosine(step)):.6f}")
+steps = np.arange(0, 1001, 10)
+fig, ax = plt.subplots(figsize=(6, 3))
+ax.plot(steps, [float(exponential(s)) for s in steps], label="ExponentialDecay")
+ax.plot(steps, [float(cosine(s)) for s in steps], label="CosineDecay")
+ax.set_xlabel("step")
+ax.set_ylabel("learning rate")
+ax.legend()
+plt.tight_layout()
+plt.show()
+optimizer = tf.keras.optimizers.Adam(learning_rate=cosine)  # 用调度代替一个固定的数
+optimizer.iterations.assign(500)  # 假装已经走了 500 步
+print(f"Adam at step {int(optimizer.iterations)}: learning rate {float(optimizer.learning_rate):.6f}")

@@ -1,0 +1,199 @@
+# 从层到模型：用三种方式搭建同一个分类器；一个两输入、两输出的模型及其结构图；
+# 以及一个读取训练好的模型中间输出的模型。
+import argparse
+
+import matplotlib.pyplot as plt
+import numpy as np
+import tensorflow as tf
+from matplotlib.patches import Patch
+
+parser = argparse.ArgumentParser(description="Three ways to build a Keras model, on Fashion-MNIST.")
+parser.add_argument("--epochs", type=int, default=2)
+parser.add_argument("--train-images", type=int, default=10000)
+args, _ = parser.parse_known_args()  # 只取认识的参数：notebook 内核会附加自己的参数
+
+tf.keras.backend.clear_session()  # 清空 Keras 的状态：层的名字重新从 "dense" 开始编号
+tf.keras.utils.set_random_seed(42)
+tf.config.experimental.enable_op_determinism()
+
+# 只用训练集的一部分，让每次训练都很快；测试集完整保留。
+(train_x, train_y), (test_x, test_y) = tf.keras.datasets.fashion_mnist.load_data()
+train_x = train_x[:args.train_images].astype(np.float32) / 255.0
+train_y = train_y[:args.train_images].astype(np.int32)
+test_x = test_x.astype(np.float32) / 255.0
+test_y = test_y.astype(np.int32)
+print("train:", train_x.shape, "| test:", test_x.shape)
+
+
+def train_and_test(model):
+    model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=1e-3),
+                  loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                  metrics=["accuracy"])
+    model.fit(train_x, train_y, epochs=args.epochs, batch_size=64, verbose=0)
+    loss, accuracy = model.evaluate(test_x, test_y, batch_size=1000, verbose=0)
+    print(f"{model.name:10} {model.count_params():,} parameters | test loss {loss:.4f} | "
+          f"test accuracy {accuracy:.4f}")
+
+
+# 1. 顺序模型：一个层的列表，每层的输出送给下一层。
+tf.keras.utils.set_random_seed(42)  # 三个模型的初始权重和批次完全相同
+sequential = tf.keras.Sequential([
+    tf.keras.Input(shape=(28, 28)),
+    tf.keras.layers.Flatten(),
+    tf.keras.layers.Dense(128, activation="relu"),
+    tf.keras.layers.Dense(10),
+], name="sequential")
+train_and_test(sequential)
+
+# 2. 函数式 API：在符号张量上调用各层，再指明输入和输出。
+tf.keras.utils.set_random_seed(42)
+inputs = tf.keras.Input(shape=(28, 28))
+x = tf.keras.layers.Flatten()(inputs)
+x = tf.keras.layers.Dense(128, activation="relu")(x)
+outputs = tf.keras.layers.Dense(10)(x)
+functional = tf.keras.Model(inputs=inputs, outputs=outputs, name="functional")
+train_and_test(functional)
+
+
+# 3. 子类化：在 __init__ 中创建层，在 call() 中写计算，可以用任意 Python 代码。
+class Classifier(tf.keras.Model):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.flatten = tf.keras.layers.Flatten()
+        self.hidden = tf.keras.layers.Dense(128, activation="relu")
+        self.logits = tf.keras.layers.Dense(10)
+
+    def call(self, inputs):
+        return self.logits(self.hidden(self.flatten(inputs)))
+
+
+tf.keras.utils.set_random_seed(42)
+subclassed = Classifier(name="subclassed")
+train_and_test(subclassed)
+
+# Keras 能看到模型的什么：函数式模型是一张图，子类化模型只是一段代码。
+for model in (functional, subclassed):
+    keys = sorted(model.get_config())
+    print(f"{model.name:10} has inputs: {hasattr(model, 'inputs')!s:5} | config: {keys}")
+
+# 一家虚构的商店：每件商品有一张照片、四个数（两个有用，两个是噪声）和一个价格，
+# 价格取决于商品的种类和前两个数。
+BASE_PRICE = np.array([15, 40, 35, 50, 90, 30, 30, 60, 70, 80], dtype=np.float32)  # 每个类别的基础价格
+
+
+def shop_data(labels, seed):
+    rng = np.random.default_rng(seed)
+    tabular = rng.normal(size=(len(labels), 4)).astype(np.float32)
+    price = (BASE_PRICE[labels] * np.exp(0.3 * tabular[:, 0]) + 5.0 * tabular[:, 1]
+             + rng.normal(scale=2.0, size=len(labels)))
+    return tabular, (price / 100.0).astype(np.float32)  # 以百欧元为单位
+
+
+train_tabular, train_price = shop_data(train_y, seed=1)
+test_tabular, test_price = shop_data(test_y, seed=2)
+print("tabular:", train_tabular.shape, "| price: mean", f"{train_price.mean():.4f}",
+      "| std", f"{train_price.std():.4f}")
+
+# 两个输入、两个输出；一个被调用两次的共享层；残差连接（Add）。
+tf.keras.utils.set_random_seed(42)
+image = tf.keras.Input(shape=(28, 28), name="image")
+tabular = tf.keras.Input(shape=(4,), name="tabular")
+x = tf.keras.layers.Flatten(name="flatten")(image)
+image_features = tf.keras.layers.Dense(64, activation="relu", name="image_features")(x)
+tabular_features = tf.keras.layers.Dense(16, activation="relu", name="tabular_features")(tabular)
+h = tf.keras.layers.Concatenate(name="concatenate")([image_features, tabular_features])
+h = tf.keras.layers.Dense(64, activation="relu", name="trunk")(h)
+block = tf.keras.layers.Dense(64, activation="relu", name="shared_block")  # 下面调用了两次
+h = tf.keras.layers.Add(name="residual_1")([h, block(h)])
+h = tf.keras.layers.Add(name="residual_2")([h, block(h)])
+class_logits = tf.keras.layers.Dense(10, name="class")(h)
+price = tf.keras.layers.Dense(1, name="price")(h)
+shop = tf.keras.Model(inputs=[image, tabular], outputs=[class_logits, price], name="shop")
+print("outputs:", shop.output_names)
+shop.summary(line_length=100)
+
+
+# 根据模型的配置画出结构图：层的每一次调用画成一个方框。
+def draw_model(model):
+    config = model.get_config()
+
+    def sources(value):  # 一次调用读取了哪些（层，调用）的输出
+        if isinstance(value, dict):
+            if value.get("class_name") == "__keras_tensor__":
+                name, call, _ = value["config"]["keras_history"]
+                return [(name, call)]
+            value = list(value.values())
+        if isinstance(value, (list, tuple)):
+            return [source for item in value for source in sources(item)]
+        return []
+
+    kinds, edges = {}, []
+    for layer in config["layers"]:
+        calls = layer["inbound_nodes"] or [{}]  # 输入层是一个没有输入的节点
+        for call, arguments in enumerate(calls):
+            kinds[(layer["name"], call)] = (layer["class_name"], len(calls))
+            edges += [(source, (layer["name"], call)) for source in sources(arguments)]
+    depth = dict.fromkeys(kinds, 0)
+    for _ in kinds:  # 从输入出发的最长路径
+        for a, b in edges:
+            depth[b] = max(depth[b], depth[a] + 1)
+    x = {}  # 方框放在它的输入下方；同一行的方框相隔一个单位
+    for level in range(max(depth.values()) + 1):
+        row = [node for node in kinds if depth[node] == level]
+        wanted = [np.mean([x[a] for a, b in edges if b == node]) if level else 0.0 for node in row]
+        if len(row) > 1:
+            rank = np.argsort(np.argsort(wanted, kind="stable"))
+            wanted = np.mean(wanted) + rank - (len(row) - 1) / 2
+        x.update(zip(row, wanted))
+    output_names = {name for name, _, _ in config["output_layers"]}
+    _, ax = plt.subplots(figsize=(6, 8.5))
+    for (name, call), (kind, calls) in kinds.items():
+        color = ("lightblue" if kind == "InputLayer" else "lightgreen" if name in output_names
+                 else "orange" if calls > 1 else "whitesmoke")
+        label = f"{name} (call {call + 1})" if calls > 1 else name
+        ax.text(x[(name, call)], -depth[(name, call)], f"{label}\n{kind}", ha="center",
+                va="center", fontsize=9, bbox=dict(boxstyle="round", facecolor=color))
+    for a, b in edges:
+        skip = depth[b] - depth[a] > 1 and x[a] == x[b]  # 直线会穿过中间的方框
+        ax.annotate("", xy=(x[b], -depth[b]), xytext=(x[a], -depth[a]),
+                    arrowprops=dict(arrowstyle="->", shrinkA=15, shrinkB=15,
+                                    connectionstyle="arc3,rad=1.3" if skip else "arc3"))
+    ax.set_xlim(min(x.values()) - 1, max(x.values()) + 1)
+    ax.set_ylim(-max(depth.values()) - 0.5, 0.5)
+    legend = [("input", "lightblue"), ("output", "lightgreen"), ("shared layer", "orange")]
+    ax.legend(handles=[Patch(facecolor=color, edgecolor="black", label=label)
+                       for label, color in legend], loc="lower left", fontsize=9)
+    ax.set_title(f"Graph of the model '{model.name}'")
+    ax.axis("off")
+    plt.tight_layout()
+    plt.show()
+
+
+draw_model(shop)
+
+# 每个输出有自己的损失函数和评估指标，以输出的名字为键；loss_weights 决定各项损失的比重。
+shop.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=1e-3),
+             loss={"class": tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                   "price": tf.keras.losses.MeanSquaredError()},
+             loss_weights={"class": 1.0, "price": 10.0},
+             metrics={"class": ["accuracy"], "price": ["mae"]})
+shop.fit({"image": train_x, "tabular": train_tabular}, {"class": train_y, "price": train_price},
+         epochs=args.epochs, batch_size=64, verbose=0)
+results = shop.evaluate({"image": test_x, "tabular": test_tabular},
+                        {"class": test_y, "price": test_price},
+                        batch_size=1000, verbose=0, return_dict=True)
+print({name: round(value, 4) for name, value in results.items()})
+print(f"price MAE of always guessing the mean: {np.abs(test_price - train_price.mean()).mean():.4f}")
+
+# 查看训练好的模型：它的层和各层的权重。
+for layer in shop.layers:
+    print(f"{layer.name:16} {layer.__class__.__name__:12} {[tuple(w.shape) for w in layer.weights]}")
+
+# 一个返回训练好的模型中间输出的新模型：同样的层，同样的权重。
+names = ["image_features", "tabular_features", "residual_1", "residual_2", "class"]
+extractor = tf.keras.Model(inputs=shop.inputs, outputs=[shop.get_layer(n).output for n in names])
+features = extractor({"image": test_x[:5], "tabular": test_tabular[:5]})
+for name, value in zip(names, features):
+    print(f"{name:16} {value.shape}")
+logits, _ = shop.predict({"image": test_x[:5], "tabular": test_tabular[:5]}, verbose=0)
+print("same logits as the trained model:", np.allclose(features[-1], logits, atol=1e-6))

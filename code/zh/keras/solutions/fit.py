@@ -1,0 +1,69 @@
+# 《训练：fit》一页练习的参考答案。
+import numpy as np
+import tensorflow as tf
+
+tf.keras.backend.clear_session()
+tf.keras.utils.set_random_seed(42)
+tf.config.experimental.enable_op_determinism()
+
+# 练习 1：正文中排好序的图像，先打乱，再让 validation_split 取最后的 20%。
+(train_x, train_y), _ = tf.keras.datasets.fashion_mnist.load_data()
+order = np.random.default_rng(42).permutation(len(train_x))[:12500]
+x = train_x[order].reshape(-1, 784).astype(np.float32) / 255.0
+y = train_y[order].astype(np.int32)
+by_class = np.argsort(y, kind="stable")
+x_sorted, y_sorted = x[by_class], y[by_class]
+shuffle = np.random.default_rng(0).permutation(len(y_sorted))
+x_shuffled, y_shuffled = x_sorted[shuffle], y_sorted[shuffle]
+print("classes held out:", np.unique(y_shuffled[-2500:]).tolist())
+mlp = tf.keras.Sequential([tf.keras.Input(shape=(784,)),
+                           tf.keras.layers.Dense(100, activation="relu"),
+                           tf.keras.layers.Dense(10)])
+mlp.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=1e-3),
+            loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+            metrics=[tf.keras.metrics.SparseCategoricalAccuracy(name="accuracy")])
+history = mlp.fit(x_shuffled, y_shuffled, epochs=1, batch_size=128, validation_split=0.2,
+                  verbose=0)
+print(f"shuffled first: accuracy {history.history['accuracy'][0]:.4f}, "
+      f"val_accuracy {history.history['val_accuracy'][0]:.4f}")
+
+
+# 练习 2：用 sample_weight（每个样本一个权重）代替 class_weight。
+def imbalanced(seed):  # 正文中不平衡的玩具问题
+    rng = np.random.default_rng(seed)
+    common = rng.normal(loc=[0.0, 0.0], scale=1.0, size=(1900, 2))
+    rare = rng.normal(loc=[2.0, 2.0], scale=1.0, size=(100, 2))
+    points = np.vstack([common, rare]).astype(np.float32)
+    return points, np.concatenate([np.zeros(1900), np.ones(100)]).astype(np.int32)
+
+
+def train_linear(points, labels, **weighting):
+    tf.keras.utils.set_random_seed(42)
+    model = tf.keras.Sequential([tf.keras.Input(shape=(2,)), tf.keras.layers.Dense(1)])
+    model.compile(optimizer=tf.keras.optimizers.SGD(learning_rate=0.1),
+                  loss=tf.keras.losses.BinaryCrossentropy(from_logits=True),
+                  metrics=[tf.keras.metrics.Recall(thresholds=0.0, name="recall")])
+    model.fit(points, labels, epochs=10, batch_size=128, verbose=0, **weighting)
+    return model
+
+
+rare_x, rare_y = imbalanced(seed=1)
+rare_x_test, rare_y_test = imbalanced(seed=2)
+counts = np.bincount(rare_y)
+class_weight = {c: float(len(rare_y) / (2 * counts[c])) for c in (0, 1)}
+sample_weight = np.array([class_weight[c] for c in rare_y], dtype=np.float32)
+by_class = train_linear(rare_x, rare_y, class_weight=class_weight)
+by_sample = train_linear(rare_x, rare_y, sample_weight=sample_weight)
+same = all(np.array_equal(a, b) for a, b in zip(by_class.get_weights(), by_sample.get_weights()))
+print(f"sample weights: first point {sample_weight[0]:.4f}, last point {sample_weight[-1]:.4f}")
+print("identical weights:", same)
+for name, model in [("class_weight", by_class), ("sample_weight", by_sample)]:
+    recall = model.evaluate(rare_x_test, rare_y_test, verbose=0, return_dict=True)["recall"]
+    print(f"{name}: recall of the rare class {recall:.4f}")
+
+# 练习 3：先分批再打乱：每个批次里的成员不变。
+numbers = tf.data.Dataset.range(10)
+for name, ds in [("shuffle, then batch", numbers.shuffle(10, seed=1).batch(5)),
+                 ("batch, then shuffle", numbers.batch(5).shuffle(2, seed=1))]:
+    for epoch in (1, 2):
+        print(f"{name}, epoch {epoch}:", [batch.numpy().tolist() for batch in ds])
