@@ -12,6 +12,8 @@ parser = argparse.ArgumentParser(description="Train an MLP with Keras callbacks.
 parser.add_argument("--train-images", type=int, default=5000)
 parser.add_argument("--epochs", type=int, default=20)  # an upper bound: EarlyStopping ends sooner
 args, _ = parser.parse_known_args()
+assert args.train_images <= 55000, (
+    "--train-images: at most 55000, the last 5000 images are the validation set")
 tf.keras.backend.clear_session()  # a clean Keras state: fresh layer names
 tf.keras.utils.set_random_seed(42)
 tf.config.experimental.enable_op_determinism()

@@ -5,7 +5,7 @@ import numpy as np
 import tensorflow as tf
 
 parser = argparse.ArgumentParser(description="A custom train_step and test_step on Fashion-MNIST.")
-parser.add_argument("--train-size", type=int, default=10000)
+parser.add_argument("--train-images", type=int, default=10000)
 parser.add_argument("--epochs", type=int, default=3)
 args, _ = parser.parse_known_args()  # known only: a notebook kernel adds its own arguments
 
@@ -15,8 +15,8 @@ tf.config.experimental.enable_op_determinism()
 
 # Flattened images: a subset of the training set, and the whole test set.
 (train_x, train_y), (test_x, test_y) = tf.keras.datasets.fashion_mnist.load_data()
-train_x = train_x[:args.train_size].reshape(-1, 784).astype(np.float32) / 255.0
-train_y = train_y[:args.train_size].astype(np.int32)
+train_x = train_x[:args.train_images].reshape(-1, 784).astype(np.float32) / 255.0
+train_y = train_y[:args.train_images].astype(np.int32)
 test_x, test_y = test_x.reshape(-1, 784).astype(np.float32) / 255.0, test_y.astype(np.int32)
 
 

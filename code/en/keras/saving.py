@@ -8,7 +8,7 @@ import numpy as np
 import tensorflow as tf
 
 parser = argparse.ArgumentParser(description="Save and load a small Fashion-MNIST model.")
-parser.add_argument("--train-size", type=int, default=10000)
+parser.add_argument("--train-images", type=int, default=10000)
 parser.add_argument("--epochs", type=int, default=2)
 args, _ = parser.parse_known_args()  # known only: a notebook kernel adds its own arguments
 
@@ -18,8 +18,8 @@ tf.config.experimental.enable_op_determinism()
 
 # A subset of the training images keeps training to a few seconds; the test set is whole.
 (train_x, train_y), (test_x, test_y) = tf.keras.datasets.fashion_mnist.load_data()
-train_x = train_x[:args.train_size].astype(np.float32) / 255.0
-train_y = train_y[:args.train_size].astype(np.int32)
+train_x = train_x[:args.train_images].astype(np.float32) / 255.0
+train_y = train_y[:args.train_images].astype(np.int32)
 test_x, test_y = test_x.astype(np.float32) / 255.0, test_y.astype(np.int32)
 
 
@@ -91,12 +91,14 @@ print("after load_weights, identical predictions:",
       "| optimizer steps:", int(fresh.optimizer.iterations))
 
 # A SavedModel for serving: a folder that TensorFlow loads without Keras or our code.
+tf.get_logger().setLevel("ERROR")  # silence "Assets written to"
 model.export(os.path.join(folder, "fashion_mlp_export"), verbose=False)
 print("fashion_mlp_export:", sorted(os.listdir(os.path.join(folder, "fashion_mlp_export"))))
 served = tf.saved_model.load(os.path.join(folder, "fashion_mlp_export"))
 logits = served.serve(tf.constant(test_x[:1000]))
 print("signatures:", sorted(served.signatures.keys()))
 print("same outputs within 1e-6:", bool(np.max(np.abs(logits.numpy() - before)) <= 1e-6))
+print("bit-identical:", np.array_equal(logits.numpy(), before))
 
 # load_model() no longer reads a SavedModel folder (Keras 2 did).
 try:

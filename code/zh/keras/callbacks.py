@@ -12,11 +12,13 @@ parser = argparse.ArgumentParser(description="Train an MLP with Keras callbacks.
 parser.add_argument("--train-images", type=int, default=5000)
 parser.add_argument("--epochs", type=int, default=20)  # 只是上限：EarlyStopping 会提前结束训练
 args, _ = parser.parse_known_args()
+assert args.train_images <= 55000, (
+    "--train-images: at most 55000, the last 5000 images are the validation set")
 tf.keras.backend.clear_session()  # 清空 Keras 的状态：层的名字从头编号
 tf.keras.utils.set_random_seed(42)
 tf.config.experimental.enable_op_determinism()
 
-# 训练集很小，较宽的 MLP 几轮之内就会过拟合；验证集取训练图像的最后 5,000 张，
+# 训练集很小，较宽的 MLP 几轮之内就会过拟合；验证集取训练图像的最后 5000 张，
 # 模型从不在这些图像上训练。
 (images, labels), _ = tf.keras.datasets.fashion_mnist.load_data()
 images, labels = images.astype(np.float32) / 255.0, labels.astype(np.int32)

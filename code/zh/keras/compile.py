@@ -9,6 +9,7 @@ parser = argparse.ArgumentParser(description="Losses, metrics and optimizers of 
 parser.add_argument("--epochs", type=int, default=3)
 parser.add_argument("--train-images", type=int, default=10000)
 args, _ = parser.parse_known_args()  # 只解析认识的参数：notebook 内核会附加自己的命令行参数
+assert args.train_images <= 58000, "--train-images: at most 58000, the next 2000 validate"
 
 tf.keras.backend.clear_session()  # 清空 Keras 的状态：层的名字从头编号
 tf.keras.utils.set_random_seed(42)
@@ -22,7 +23,7 @@ print("optimizer:", type(model.optimizer).__name__,
 print("loss:", tf.keras.losses.get("sparse_categorical_crossentropy").__name__)
 
 # 字符串给出的损失函数以为输入是概率，而我们的模型输出的是 logits。
-logits = tf.constant([[2.0, -1.0, 0.5], [0.3, 0.2, -2.0]])
+logits = tf.constant([[2.0, -1.0, 0.5], [0.3, 0.2, -2.0]], dtype=tf.float32)
 labels = np.array([0, 2], dtype=np.int32)
 as_probabilities = tf.keras.losses.SparseCategoricalCrossentropy()(labels, logits)
 as_logits = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)(labels, logits)
@@ -37,7 +38,9 @@ def resolve_accuracy(predictions, labels, loss):
                                        tf.keras.layers.Identity()])
     passthrough.compile(loss=loss, metrics=["accuracy"])
     result = passthrough.evaluate(predictions, labels, verbose=0, return_dict=True)
-    chosen = passthrough.metrics[-1].metrics[0]  # compile() 创建的评估指标
+    # metrics[-1] 是 Keras 内部存放 compile() 所建评估指标的容器：这是实现细节，
+    # 这里只用来看清它选了哪一个评估指标。
+    chosen = passthrough.metrics[-1].metrics[0]
     return f"{type(chosen).__name__} = {result['accuracy']:.4f}"
 
 
@@ -113,17 +116,18 @@ n = args.train_images
 x = train_x[:n + 2000].reshape(-1, 784).astype(np.float32) / 255.0
 y = train_y[:n + 2000].astype(np.int32)
 x_train, y_train, x_valid, y_valid = x[:n], y[:n], x[n:], y[n:]  # 留出 2000 张
-mlp = tf.keras.Sequential([tf.keras.Input(shape=(784,)),
-                           tf.keras.layers.Dense(100, activation="relu"),
-                           tf.keras.layers.Dense(10)])
-initial_weights = mlp.get_weights()
 optimizers = {"SGD": lambda: tf.keras.optimizers.SGD(learning_rate=0.01),
               "SGD + momentum": lambda: tf.keras.optimizers.SGD(learning_rate=0.01, momentum=0.9),
               "RMSprop": lambda: tf.keras.optimizers.RMSprop(learning_rate=0.001),
               "Adam": lambda: tf.keras.optimizers.Adam(learning_rate=0.001)}
+# 每个新模型都要重新追踪 tf.function；TensorFlow 对这种重复追踪的警告在这里只是噪声。
+tf.get_logger().setLevel("ERROR")
 curves = {}
 for name, make_optimizer in optimizers.items():
-    mlp.set_weights(initial_weights)
+    tf.keras.utils.set_random_seed(42)  # 每个优化器的初始权重都相同
+    mlp = tf.keras.Sequential([tf.keras.Input(shape=(784,)),
+                               tf.keras.layers.Dense(100, activation="relu"),
+                               tf.keras.layers.Dense(10)])
     mlp.compile(optimizer=make_optimizer(),
                 loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
                 metrics=[tf.keras.metrics.SparseCategoricalAccuracy(name="accuracy")])

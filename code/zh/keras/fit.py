@@ -9,6 +9,7 @@ parser = argparse.ArgumentParser(description="Training with fit().")
 parser.add_argument("--epochs", type=int, default=3)
 parser.add_argument("--train-images", type=int, default=10000)
 args, _ = parser.parse_known_args()  # 只解析认识的参数：notebook 内核会附加自己的命令行参数
+assert args.train_images <= 48000, "--train-images: at most 48000, the rest is validation data"
 
 tf.keras.backend.clear_session()  # 清空 Keras 的状态：层的名字从头编号
 tf.keras.utils.set_random_seed(42)
@@ -33,7 +34,7 @@ history = linear.fit(points, classes, epochs=5, batch_size=64, verbose=0)
 print("loss:    ", " ".join(f"{v:.4f}" for v in history.history["loss"]))
 print("accuracy:", " ".join(f"{v:.4f}" for v in history.history["accuracy"]))
 w, b = linear.layers[0].kernel.numpy()[:, 0], float(linear.layers[0].bias.numpy()[0])
-print(f"logit = {w[0]:.4f} * x1 + {w[1]:.4f} * x2 + {b:.4f}")
+print(f"logit = {w[0]:.4f} * x1 {w[1]:+.4f} * x2 {b:+.4f}")
 
 # 决策边界是 logit 为 0 的地方：w1 x1 + w2 x2 + b = 0。
 fig, ax = plt.subplots(figsize=(4.5, 4))
@@ -60,6 +61,7 @@ print("train", x_train.shape, "| validation", x_valid.shape, "| test", x_test.sh
 
 
 def make_mlp():  # 第 2 章的 MLP，compile 的设置也与那里相同
+    tf.keras.utils.set_random_seed(42)  # 这里搭建的每个模型，初始权重都相同
     model = tf.keras.Sequential([tf.keras.Input(shape=(784,)),
                                  tf.keras.layers.Dense(100, activation="relu"),
                                  tf.keras.layers.Dense(10)])

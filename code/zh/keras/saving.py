@@ -8,7 +8,7 @@ import numpy as np
 import tensorflow as tf
 
 parser = argparse.ArgumentParser(description="Save and load a small Fashion-MNIST model.")
-parser.add_argument("--train-size", type=int, default=10000)
+parser.add_argument("--train-images", type=int, default=10000)
 parser.add_argument("--epochs", type=int, default=2)
 args, _ = parser.parse_known_args()  # 只取认识的参数：notebook 内核会附加自己的参数
 
@@ -18,8 +18,8 @@ tf.config.experimental.enable_op_determinism()
 
 # 只用一部分训练图像，几秒钟就能训练完；测试集用全部图像。
 (train_x, train_y), (test_x, test_y) = tf.keras.datasets.fashion_mnist.load_data()
-train_x = train_x[:args.train_size].astype(np.float32) / 255.0
-train_y = train_y[:args.train_size].astype(np.int32)
+train_x = train_x[:args.train_images].astype(np.float32) / 255.0
+train_y = train_y[:args.train_images].astype(np.int32)
 test_x, test_y = test_x.astype(np.float32) / 255.0, test_y.astype(np.int32)
 
 
@@ -91,12 +91,14 @@ print("after load_weights, identical predictions:",
       "| optimizer steps:", int(fresh.optimizer.iterations))
 
 # 用于部署的 SavedModel：一个目录，TensorFlow 不需要 Keras 和我们的代码就能加载它。
+tf.get_logger().setLevel("ERROR")  # 不打印 "Assets written to" 这条消息
 model.export(os.path.join(folder, "fashion_mlp_export"), verbose=False)
 print("fashion_mlp_export:", sorted(os.listdir(os.path.join(folder, "fashion_mlp_export"))))
 served = tf.saved_model.load(os.path.join(folder, "fashion_mlp_export"))
 logits = served.serve(tf.constant(test_x[:1000]))
 print("signatures:", sorted(served.signatures.keys()))
 print("same outputs within 1e-6:", bool(np.max(np.abs(logits.numpy() - before)) <= 1e-6))
+print("bit-identical:", np.array_equal(logits.numpy(), before))
 
 # load_model() 不再读取 SavedModel 目录（Keras 2 可以）。
 try:

@@ -47,6 +47,8 @@ class StopAtAccuracy(tf.keras.callbacks.Callback):
 (images, labels), _ = tf.keras.datasets.fashion_mnist.load_data()
 images, labels = images.astype(np.float32) / 255.0, labels.astype(np.int32)
 train_x, train_y, val_x, val_y = images[:5000], labels[:5000], images[-5000:], labels[-5000:]
+# The same initial weights and batches as the page's early-stopping run.
+tf.keras.utils.set_random_seed(42)
 model = tf.keras.Sequential([
     tf.keras.Input(shape=(28, 28)),
     tf.keras.layers.Flatten(),

@@ -81,6 +81,7 @@ model = tf.keras.Sequential([
 model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=1e-3),
               loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True))
 model.fit(train_x, train_y, epochs=1, batch_size=100, verbose=0)
+tf.get_logger().setLevel("ERROR")  # silence "Assets written to"
 model.export(os.path.join(folder, "mlp_export"), verbose=False)
 
 served = tf.keras.layers.TFSMLayer(os.path.join(folder, "mlp_export"), call_endpoint="serve")

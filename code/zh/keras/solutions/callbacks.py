@@ -47,6 +47,8 @@ class StopAtAccuracy(tf.keras.callbacks.Callback):
 (images, labels), _ = tf.keras.datasets.fashion_mnist.load_data()
 images, labels = images.astype(np.float32) / 255.0, labels.astype(np.int32)
 train_x, train_y, val_x, val_y = images[:5000], labels[:5000], images[-5000:], labels[-5000:]
+# 与正文中提前停止那次训练相同的初始权重和批次。
+tf.keras.utils.set_random_seed(42)
 model = tf.keras.Sequential([
     tf.keras.Input(shape=(28, 28)),
     tf.keras.layers.Flatten(),

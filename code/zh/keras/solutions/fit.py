@@ -1,4 +1,4 @@
-# 《训练：fit》一页练习的参考答案。
+# 《训练：fit》一节练习的参考答案。
 import numpy as np
 import tensorflow as tf
 

@@ -1,4 +1,4 @@
-# “层：神经网络的积木”一节练习的参考答案。
+# 《层：神经网络的积木》一节练习的参考答案。
 import numpy as np
 import tensorflow as tf
 

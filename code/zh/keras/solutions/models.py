@@ -1,4 +1,4 @@
-# “从层到模型”一节练习的参考答案。
+# 《从层到模型》一节练习的参考答案。
 import argparse
 
 import numpy as np
