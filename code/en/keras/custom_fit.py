@@ -21,8 +21,8 @@ test_x, test_y = test_x.reshape(-1, 784).astype(np.float32) / 255.0, test_y.asty
 
 
 class MLP(tf.keras.Model):  # the MLP of chapter 2, with Keras's own train_step
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
+    def __init__(self, **options):
+        super().__init__(**options)
         self.hidden = tf.keras.layers.Dense(100, activation="relu")
         self.logits = tf.keras.layers.Dense(10)
 
@@ -69,8 +69,8 @@ print("same weights as Keras's train_step:",
 
 
 class ClippedMLP(MLP):  # clips the gradients by their global norm and reports that norm
-    def __init__(self, clip_norm=2.0, **kwargs):
-        super().__init__(**kwargs)
+    def __init__(self, clip_norm=2.0, **options):
+        super().__init__(**options)
         self.clip_norm = clip_norm
         self.grad_norm = tf.keras.metrics.Mean(name="grad_norm")  # mean norm before clipping
         self.clipped = tf.keras.metrics.Mean(name="clipped")  # fraction of clipped steps

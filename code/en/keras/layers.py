@@ -46,16 +46,16 @@ print("BatchNormalization: trainable", len(batch_norm.trainable_weights),
 
 # A Dense layer of our own: the weights' shape depends on the input, so build() creates them.
 class SimpleDense(tf.keras.layers.Layer):
-    def __init__(self, units, activation=None, **kwargs):
-        super().__init__(**kwargs)
-        self.units = units
+    def __init__(self, units, activation=None, **options):
+        super().__init__(**options)
         self.activation = tf.keras.activations.get(activation)  # "relu" -> relu; None -> identity
+        self.units = units
 
     def build(self, input_shape):  # called once, by __call__, with the first input's shape
         input_dim = input_shape[-1]
-        self.kernel = self.add_weight(name="kernel", shape=(input_dim, self.units),
+        self.kernel = self.add_weight(shape=(input_dim, self.units), name="kernel",
                                       initializer="glorot_uniform")
-        self.bias = self.add_weight(name="bias", shape=(self.units,), initializer="zeros")
+        self.bias = self.add_weight(shape=(self.units,), initializer="zeros", name="bias")
 
     def call(self, inputs):
         return self.activation(tf.matmul(inputs, self.kernel) + self.bias)

@@ -47,11 +47,11 @@ train_and_test(sequential)
 
 # 2. Functional: call layers on symbolic tensors, then name the inputs and outputs.
 tf.keras.utils.set_random_seed(42)
-inputs = tf.keras.Input(shape=(28, 28))
-x = tf.keras.layers.Flatten()(inputs)
-x = tf.keras.layers.Dense(128, activation="relu")(x)
-outputs = tf.keras.layers.Dense(10)(x)
-functional = tf.keras.Model(inputs=inputs, outputs=outputs, name="functional")
+pixels = tf.keras.Input(shape=(28, 28))
+flat = tf.keras.layers.Flatten()(pixels)
+hidden = tf.keras.layers.Dense(128, activation="relu")(flat)
+logits = tf.keras.layers.Dense(10)(hidden)
+functional = tf.keras.Model(inputs=pixels, outputs=logits, name="functional")
 train_and_test(functional)
 
 

@@ -21,8 +21,8 @@ test_x, test_y = test_x.reshape(-1, 784).astype(np.float32) / 255.0, test_y.asty
 
 
 class MLP(tf.keras.Model):  # 第 2 章的多层感知机，用 Keras 自带的 train_step
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
+    def __init__(self, **options):
+        super().__init__(**options)
         self.hidden = tf.keras.layers.Dense(100, activation="relu")
         self.logits = tf.keras.layers.Dense(10)
 
@@ -69,8 +69,8 @@ print("same weights as Keras's train_step:",
 
 
 class ClippedMLP(MLP):  # 按全局范数裁剪梯度，并报告这个范数
-    def __init__(self, clip_norm=2.0, **kwargs):
-        super().__init__(**kwargs)
+    def __init__(self, clip_norm=2.0, **options):
+        super().__init__(**options)
         self.clip_norm = clip_norm
         self.grad_norm = tf.keras.metrics.Mean(name="grad_norm")  # 裁剪前范数的平均值
         self.clipped = tf.keras.metrics.Mean(name="clipped")  # 被裁剪的步数所占的比例

@@ -46,16 +46,16 @@ print("BatchNormalization: trainable", len(batch_norm.trainable_weights),
 
 # 自己写一个全连接层：权重的形状取决于输入，所以在 build() 中创建。
 class SimpleDense(tf.keras.layers.Layer):
-    def __init__(self, units, activation=None, **kwargs):
-        super().__init__(**kwargs)
-        self.units = units
+    def __init__(self, units, activation=None, **options):
+        super().__init__(**options)
         self.activation = tf.keras.activations.get(activation)  # "relu" 即 relu 函数；None 即恒等映射
+        self.units = units
 
     def build(self, input_shape):  # 由 __call__ 调用一次，参数是第一个输入的形状
         input_dim = input_shape[-1]
-        self.kernel = self.add_weight(name="kernel", shape=(input_dim, self.units),
+        self.kernel = self.add_weight(shape=(input_dim, self.units), name="kernel",
                                       initializer="glorot_uniform")
-        self.bias = self.add_weight(name="bias", shape=(self.units,), initializer="zeros")
+        self.bias = self.add_weight(shape=(self.units,), initializer="zeros", name="bias")
 
     def call(self, inputs):
         return self.activation(tf.matmul(inputs, self.kernel) + self.bias)

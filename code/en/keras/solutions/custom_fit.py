@@ -15,8 +15,8 @@ test_x, test_y = test_x.reshape(-1, 784).astype(np.float32) / 255.0, test_y.asty
 
 
 class MLP(tf.keras.Model):  # the page's MLP, with Keras's own train_step
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
+    def __init__(self, **options):
+        super().__init__(**options)
         self.hidden = tf.keras.layers.Dense(100, activation="relu")
         self.logits = tf.keras.layers.Dense(10)
 
@@ -40,8 +40,8 @@ def same_weights(a, b, tolerance=0.0):  # do two models hold the same weights?
 
 # Exercise 1: the page's ClippedMLP without its test_step, against Adam's own clipping.
 class ClippedMLP(MLP):
-    def __init__(self, clip_norm=2.0, **kwargs):
-        super().__init__(**kwargs)
+    def __init__(self, clip_norm=2.0, **options):
+        super().__init__(**options)
         self.clip_norm = clip_norm
         self.grad_norm = tf.keras.metrics.Mean(name="grad_norm")
         self.clipped = tf.keras.metrics.Mean(name="clipped")

@@ -32,16 +32,16 @@ print(f"inside a model, training=True: zeros {np.mean(outputs == 0):.4f}")
 
 # Exercise 3: SimpleDense with an input_spec, so that __call__ checks every input.
 class SimpleDense(tf.keras.layers.Layer):
-    def __init__(self, units, activation=None, **kwargs):
-        super().__init__(**kwargs)
-        self.units = units
+    def __init__(self, units, activation=None, **options):
+        super().__init__(**options)
         self.activation = tf.keras.activations.get(activation)
+        self.units = units
 
     def build(self, input_shape):
         input_dim = input_shape[-1]
-        self.kernel = self.add_weight(name="kernel", shape=(input_dim, self.units),
+        self.kernel = self.add_weight(shape=(input_dim, self.units), name="kernel",
                                       initializer="glorot_uniform")
-        self.bias = self.add_weight(name="bias", shape=(self.units,), initializer="zeros")
+        self.bias = self.add_weight(shape=(self.units,), initializer="zeros", name="bias")
 
     def call(self, inputs):
         return self.activation(tf.matmul(inputs, self.kernel) + self.bias)

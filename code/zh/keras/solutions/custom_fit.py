@@ -15,8 +15,8 @@ test_x, test_y = test_x.reshape(-1, 784).astype(np.float32) / 255.0, test_y.asty
 
 
 class MLP(tf.keras.Model):  # 正文中的多层感知机，用 Keras 自带的 train_step
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
+    def __init__(self, **options):
+        super().__init__(**options)
         self.hidden = tf.keras.layers.Dense(100, activation="relu")
         self.logits = tf.keras.layers.Dense(10)
 
@@ -40,8 +40,8 @@ def same_weights(a, b, tolerance=0.0):  # 两个模型的权重是否相同？
 
 # 练习 1：去掉 test_step 的 ClippedMLP，与 Adam 自带的裁剪对比。
 class ClippedMLP(MLP):
-    def __init__(self, clip_norm=2.0, **kwargs):
-        super().__init__(**kwargs)
+    def __init__(self, clip_norm=2.0, **options):
+        super().__init__(**options)
         self.clip_norm = clip_norm
         self.grad_norm = tf.keras.metrics.Mean(name="grad_norm")
         self.clipped = tf.keras.metrics.Mean(name="clipped")
