@@ -1,4 +1,9 @@
-"""Stage 5: every script under code/ runs to completion on its own."""
+"""Stage 5: every script under code/ runs to completion on its own.
+
+The chapters' scripts run, with the small settings of code/quick-settings.toml. The
+solutions' scripts, which take no settings, are read by pyflakes instead: nbval already
+executes every line of them in their page's notebook, and pyflakes proves that they lean on
+no name that the page's script left in the kernel (each starts from empty globals here)."""
 from __future__ import annotations
 
 import difflib
@@ -8,6 +13,8 @@ import subprocess
 import sys
 import tomllib
 from pathlib import Path
+
+from pyflakes import api as pyflakes_api, reporter as pyflakes_reporter
 
 from .layout import LANGUAGES, Layout
 from .problems import BookError, Problem
@@ -75,3 +82,31 @@ def _line(stderr: str, script: Path) -> int | None:
         if marker in line:
             found = int(line.split(marker)[1].split(",")[0])
     return found
+
+
+def is_solution(script: Path) -> bool:
+    return "solutions" in script.parts
+
+
+class _Collect(pyflakes_reporter.Reporter):
+    def __init__(self):
+        self.messages = []
+
+    def unexpectedError(self, filename, message):
+        self.messages.append((None, str(message)))
+
+    def syntaxError(self, filename, message, lineno, offset, text):
+        self.messages.append((lineno, f"syntax error: {message}"))
+
+    def flake(self, message):
+        self.messages.append((message.lineno, message.message % message.message_args))
+
+
+def self_contained(script: Path, layout: Layout) -> list[Problem]:
+    """pyflakes on one script: every name it uses is bound in it, every import used."""
+    found = _Collect()
+    pyflakes_api.check(script.read_text(encoding="utf-8"), str(script), found)
+    return [Problem("script-not-self-contained", layout.rel(script), line, text,
+                    "import or define the name in this script: it runs on its own, from "
+                    "empty globals, not after the page's script")
+            for line, text in found.messages]

@@ -30,6 +30,7 @@ class SampleBook:
         return self.path(rel).read_text(encoding="utf-8")
 
     def write(self, rel: str, text: str) -> None:
+        self.path(rel).parent.mkdir(parents=True, exist_ok=True)
         self.path(rel).write_text(text, encoding="utf-8")
 
     def replace(self, rel: str, old: str, new: str) -> None:

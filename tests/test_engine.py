@@ -256,3 +256,14 @@ def test_scripts_run_on_their_own_and_a_failure_names_file_and_line(book):
     assert "[script-failed] code/en/broken.py:3" in output
     assert "NameError: name 'np' is not defined" in output
     assert "code/en/circle.py ok" in output
+
+
+def test_a_solution_that_leans_on_the_page_script_fails_without_running(book):
+    # Solutions are executed by nbval after their page's script, in the same kernel; on
+    # their own they would miss what that script defined. pyflakes says so, naming the line.
+    book.write("code/en/solutions/circle.py", "import math\nprint(math.pi * radius ** 2)\n")
+    code, output = book.run("scripts", "--jobs", "1")
+    assert code != 0
+    assert "[script-not-self-contained] code/en/solutions/circle.py:2" in output
+    assert "undefined name 'radius'" in output
+    assert "solutions/circle.py ok" not in output  # read, not run

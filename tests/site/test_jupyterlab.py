@@ -157,10 +157,6 @@ def _check_rendered(page, notebook: str, name: str):
     if any("$" in "".join(c["source"]) for c in markdown):
         assert page.locator(".jp-RenderedMarkdown mjx-container").count() > 0, "math not typeset"
     page.screenshot(path=str(SCREENSHOTS / f"lab_{name}.png"))
-    first = page.locator(".jp-RenderedMarkdown blockquote, .jp-RenderedMarkdown img").first
-    if first.count():
-        first.scroll_into_view_if_needed()
-        page.screenshot(path=str(SCREENSHOTS / f"lab_{name}_first_box.png"))
 
 
 @pytest.mark.parametrize("notebook", LAUNCH)

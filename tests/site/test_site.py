@@ -66,41 +66,10 @@ def _shows_code_outputs_and_math(v, path: str):
 
 
 def _language_switch_lands_on_the_counterpart(v, path: str):
-    v.page.click("p.language-switch a")
-    v.page.wait_for_load_state("networkidle")
+    """The switch's link, resolved by the browser, is the counterpart page, which the site
+    has (and which this test visits on its own: no second load here)."""
+    target = v.page.locator("p.language-switch a").first.evaluate("a => a.href")
     lang, other = ("zh", "en") if "/zh/" in path else ("en", "zh")
-    assert v.page.url.endswith(path.replace(f"/{lang}/", f"/{other}/")), \
-        f"{path}: the language switch led to {v.page.url}"
-
-
-@pytest.mark.parametrize("query", ["张量", "梯度", "gradient", "tensor"])
-def test_search_finds_chinese_and_english_words(visit, query):
-    v = visit(f"search.html?q={query}")
-    v.page.wait_for_selector("ul.search li", timeout=20_000)
-    assert v.page.locator("ul.search li").count() > 0
-    if query == "张量":
-        v.page.screenshot(path=str(SCREENSHOTS / "search_zh.png"))
-
-
-@pytest.mark.parametrize("path", ["notebooks/en/basics.html", "notebooks/zh/basics.html"])
-def test_live_code_loads_only_when_the_reader_clicks(visit, path):
-    v = visit(path)
-    assert v.outside == [], f"{path}: requests leaving the site before the click {v.outside}"
-    v.page.evaluate("initThebeSBT()")  # what the Live Code button runs
-    v.page.wait_for_timeout(2000)
-    assert any("thebe" in url or "binder" in url for url in v.outside), \
-        f"{path}: Live Code asked for nothing (thebe from unpkg, then a Binder kernel): {v.outside}"
-
-
-@pytest.mark.parametrize("path", ["notebooks/zh/basics.html", "notebooks/en/model/cnn.html",
-                                  "book/terminology.html"])
-def test_downloads_are_files_the_site_serves(visit, path):
-    v = visit(path)
-    links = v.page.locator("p.book-downloads a")
-    hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
-    assert any(h.endswith(".zip") for h in hrefs), f"{path}: no notebooks zip in {hrefs}"
-    if (ROOT / "_build" / "pdf" / "book-zh.pdf").exists():  # `make test` builds them first
-        assert sum(h.endswith(".pdf") for h in hrefs) == 2, f"{path}: not both PDFs in {hrefs}"
-    for href in hrefs:
-        served = (SITE / path).parent / href
-        assert served.resolve().is_file(), f"{path}: {href} is not in the site"
+    counterpart = path.replace(f"/{lang}/", f"/{other}/")
+    assert target.split("#")[0].endswith(counterpart), f"{path}: the language switch leads to {target}"
+    assert (SITE / counterpart).exists(), f"{path}: the counterpart {counterpart} is not built"
