@@ -109,8 +109,40 @@ def key(listing: Listing, layout: Layout) -> tuple[str, str]:
     return (layout.rel(listing.script).as_posix(), listing.span)
 
 
-def check_chapter(chapter: Chapter, layout: Layout) -> list[Problem]:
+def unshown_solution_lines(chapter: Chapter, layout: Layout) -> list[Problem]:
+    """A solution script runs in its page's notebook after the page's script (nbval proves
+    it there; test-scripts only reads it): every code line of it must be in a listing, or the
+    notebook would run it without, say, its seed, and print what the script alone does not."""
+    shown: dict[Path, list[Listing]] = {}
+    for listing in chapter.listings:
+        if "solutions" in listing.script.parts and listing.script.exists():
+            shown.setdefault(listing.script, []).append(listing)
     problems = []
+    for script, among in shown.items():
+        lines = script.read_text(encoding="utf-8").split("\n")
+        missing = [n for n, line in enumerate(lines, start=1)
+                   if line.strip() and not line.lstrip().startswith("#")
+                   and not any(l.start <= n <= l.end for l in among)]
+        if missing:
+            problems.append(Problem(
+                "solution-unshown", layout.rel(chapter.path), among[0].lines_line,
+                f"lines {_ranges(missing)} of {layout.rel(script)} are in no listing of this page, "
+                "so its notebook never runs them",
+                f"include them (the first solution's listing usually starts at line 1)"))
+    return problems
+
+
+def _ranges(numbers: list[int]) -> str:
+    spans, start = [], numbers[0]
+    for prev, n in zip(numbers, numbers[1:] + [None]):
+        if n != prev + 1:
+            spans.append(f"{start}-{prev}" if prev != start else str(start))
+            start = n
+    return ", ".join(spans)
+
+
+def check_chapter(chapter: Chapter, layout: Layout) -> list[Problem]:
+    problems = unshown_solution_lines(chapter, layout)
     twin = _twin_cells(chapter, layout)
     for index, (listing, before) in enumerate(zip(chapter.listings, recorded(chapter, layout))):
         script, problem = _load(listing, layout)

@@ -1,0 +1,146 @@
+# 深入自动微分：多个目标、雅可比矩阵、黑塞矩阵、暂停梯度带、不稳定的梯度。
+import numpy as np
+import tensorflow as tf
+
+tf.keras.backend.clear_session()  # 清空 Keras 的状态：层的名字从头编号
+tf.keras.utils.set_random_seed(42)
+tf.config.experimental.enable_op_determinism()
+
+# 多个目标：传入目标的列表（或一个向量目标），得到的是它们之和的梯度。
+x = tf.Variable([1.0, 2.0, 3.0], dtype=tf.float32)
+with tf.GradientTape(persistent=True) as tape:
+    squares = tf.reduce_sum(x ** 2)  # 梯度为 2x
+    cubes = tf.reduce_sum(x ** 3) / 3.0  # 梯度为 x^2
+    elementwise = x ** 2  # 一个向量目标
+print("list of targets:", tape.gradient([squares, cubes], x).numpy())
+print("squares alone:  ", tape.gradient(squares, x).numpy())
+print("cubes alone:    ", tape.gradient(cubes, x).numpy())
+print("vector target:  ", tape.gradient(elementwise, x).numpy())
+del tape  # 持久的梯度带一直保留记录（以及反向传播要用的张量），直到被删除
+
+# tape.jacobian：每个输出分别对每个输入求导。
+# 极坐标到直角坐标：(r, theta) -> (r cos theta, r sin theta)。
+polar = tf.Variable([2.0, np.pi / 6], dtype=tf.float32)
+with tf.GradientTape() as tape:
+    r, theta = polar[0], polar[1]
+    cartesian = tf.stack([r * tf.cos(theta), r * tf.sin(theta)])
+jacobian = tape.jacobian(cartesian, polar).numpy()
+print(jacobian.round(4))
+cos, sin = np.cos(np.pi / 6), np.sin(np.pi / 6)
+by_hand = np.array([[cos, -2.0 * sin], [sin, 2.0 * cos]])
+print("equals the Jacobian by hand:", np.allclose(jacobian, by_hand, atol=1e-6))
+print(f"determinant: {np.linalg.det(jacobian):.4f}")
+
+# batch_jacobian：每个样本一个雅可比矩阵，前提是 outputs[i] 只依赖于 inputs[i]。
+layer = tf.keras.layers.Dense(3, activation="tanh")
+inputs = tf.random.normal([4, 2])  # 4 个样本，各 2 个特征；它是常量，所以要 watch
+with tf.GradientTape(persistent=True) as tape:
+    tape.watch(inputs)
+    outputs = layer(inputs)
+full = tape.jacobian(outputs, inputs)
+per_example = tape.batch_jacobian(outputs, inputs)
+del tape
+print("jacobian:", full.shape, "| batch_jacobian:", per_example.shape)
+diagonal_blocks = tf.stack([full[i, :, i, :] for i in range(4)])
+print("batch_jacobian = diagonal blocks:", np.allclose(per_example, diagonal_blocks, atol=1e-6))
+off_diagonal = full * (1.0 - tf.eye(4)[:, None, :, None])  # 把 i == j 的块置零
+print("other blocks all zero:", float(tf.reduce_max(tf.abs(off_diagonal))) == 0.0)
+by_hand = (1.0 - outputs[:, :, None] ** 2) * tf.transpose(layer.kernel)[None, :, :]
+print("equals (1 - tanh^2) W^T:", np.allclose(per_example, by_hand, atol=1e-6))
+
+# 用嵌套的梯度带求黑塞矩阵：外层梯度带记录内层梯度带求梯度的计算。
+# log-sum-exp 的梯度是 p = softmax(z)，黑塞矩阵是 diag(p) - p p^T。
+z = tf.Variable([1.0, 2.0, 0.5], dtype=tf.float32)
+with tf.GradientTape() as outer:
+    with tf.GradientTape() as inner:
+        lse = tf.reduce_logsumexp(z)
+    gradient = inner.gradient(lse, z)
+hessian = outer.jacobian(gradient, z).numpy()
+p = tf.nn.softmax(z).numpy()
+print("gradient = softmax(z):", np.allclose(gradient, p, atol=1e-6))
+print(hessian.round(4))
+print("equals diag(p) - p p^T:", np.allclose(hessian, np.diag(p) - np.outer(p, p), atol=1e-6))
+print("rows sum to 0:", np.allclose(hessian.sum(axis=1), 0.0, atol=1e-6))
+
+# 暂停梯度带，或者截断一个张量：两种办法都让一个值在求梯度时成为常数。
+w = tf.Variable(3.0, dtype=tf.float32)
+with tf.GradientTape(persistent=True) as tape:
+    square = w ** 2
+    with tape.stop_recording():
+        cube_unrecorded = w ** 3  # 照常计算，但不记录
+    cube_stopped = tf.stop_gradient(w ** 3)  # 被记录，但梯度不会从这里流过
+    loss_a = square + cube_unrecorded
+    loss_b = square + cube_stopped
+print("values:", float(loss_a), float(loss_b), "| gradients:",
+      float(tape.gradient(loss_a, w)), float(tape.gradient(loss_b, w)))
+print("gradient of each cube:", tape.gradient(cube_unrecorded, w), tape.gradient(cube_stopped, w))
+del tape
+
+# 只记录明确要求 watch 的量的梯度带，变量也不例外。
+u = tf.Variable(1.0, dtype=tf.float32)
+v = tf.Variable(2.0, dtype=tf.float32)
+with tf.GradientTape(watch_accessed_variables=False) as tape:
+    tape.watch(u)
+    product = u * v
+print("watched:", [float(var) for var in tape.watched_variables()], "| gradients:",
+      [None if g is None else float(g) for g in tape.gradient(product, [u, v])])
+
+# 不稳定的梯度：欧几里得距离 sqrt(平方和) 在距离为 0 处。
+differences = tf.Variable([[3.0, 4.0], [0.0, 0.0]], dtype=tf.float32)
+
+
+def distance_gradient(distance_fn):
+    with tf.GradientTape() as tape:
+        distances = distance_fn(differences)
+    return distances.numpy(), tape.gradient(distances, differences).numpy()
+
+
+def naive(d):
+    return tf.sqrt(tf.reduce_sum(d ** 2, axis=-1))
+
+
+def plus_epsilon(d):
+    return tf.sqrt(tf.reduce_sum(d ** 2, axis=-1) + 1e-12)
+
+
+def double_where(d):
+    squared = tf.reduce_sum(d ** 2, axis=-1)
+    safe = tf.where(squared > 0.0, squared, 1.0)  # 0 永远到不了 tf.sqrt
+    return tf.where(squared > 0.0, tf.sqrt(safe), 0.0)
+
+
+def show(name, distances, gradient):
+    values = ", ".join(f"{value:.6g}" for value in distances)
+    rounded = gradient.astype(np.float64).round(4).tolist()
+    print(f"{name:12s} distances [{values}] gradient {rounded}")
+
+
+for name, distance_fn in [("naive", naive), ("plus 1e-12", plus_epsilon),
+                          ("double where", double_where)]:
+    show(name, *distance_gradient(distance_fn))
+
+# tf.where 对两个分支都求导：没被选中的分支照样把梯度传回去。
+t = tf.Variable([0.0, 4.0], dtype=tf.float32)
+with tf.GradientTape(persistent=True) as tape:
+    log_one_where = tf.where(t > 0.0, tf.math.log(t), 0.0)
+    log_double_where = tf.where(t > 0.0, tf.math.log(tf.where(t > 0.0, t, 1.0)), 0.0)
+    sqrt_one_where = tf.where(t > 0.0, tf.sqrt(t), 0.0)
+print("log, one where:", tape.gradient(log_one_where, t).numpy(),
+      "| log, double where:", tape.gradient(log_double_where, t).numpy(),
+      "| sqrt, one where:", tape.gradient(sqrt_one_where, t).numpy())
+del tape
+
+
+# 用 tf.custom_gradient 做同样的修补：前向计算不变，反向计算由我们自己给出。
+@tf.custom_gradient
+def distance_custom(d):
+    distances = tf.sqrt(tf.reduce_sum(d ** 2, axis=-1))
+
+    def backward(upstream):  # d / |d|，在 d = 0 处为 0
+        safe = tf.where(distances > 0.0, distances, 1.0)
+        return upstream[:, None] * d / safe[:, None]
+
+    return distances, backward
+
+
+show("custom", *distance_gradient(distance_custom))
