@@ -106,7 +106,7 @@ print("a + b:", sums.numpy().tolist(), "| a * b:", products.numpy().tolist())
 class TrainingNoise(tf.keras.layers.Layer):
     def __init__(self, stddev, seed=None, **kwargs):
         super().__init__(**kwargs)
-        self.stddev = stddev
+        self.stddev, self.seed = stddev, seed
         self.seed_generator = tf.keras.random.SeedGenerator(seed)  # Keras 3's random state
 
     def call(self, inputs, training=False):
@@ -117,7 +117,7 @@ class TrainingNoise(tf.keras.layers.Layer):
         return inputs
 
     def get_config(self):
-        return {**super().get_config(), "stddev": self.stddev}
+        return {**super().get_config(), "stddev": self.stddev, "seed": self.seed}
 
 
 noise = TrainingNoise(stddev=0.5, seed=1)

@@ -59,3 +59,4 @@ print("per-example gradients:", per_example_gradients.shape)
 print("their mean = gradient of the mean loss:",
       np.allclose(tf.reduce_mean(per_example_gradients, axis=0), mean_gradient, atol=1e-6))
 print("per-example gradient norms:", tf.norm(per_example_gradients, axis=1).numpy().round(4))
+tf.get_logger().setLevel("WARNING")  # the default again

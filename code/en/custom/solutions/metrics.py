@@ -69,7 +69,7 @@ class StreamingR2(tf.keras.metrics.Metric):
         self.sum_r2.assign_add(tf.reduce_sum(tf.square(y_true - y_pred)))
 
     def result(self):
-        total = self.sum_y2 - tf.square(self.sum_y) / self.count  # the sum of (y - mean)^2
+        total = self.sum_y2 - tf.math.divide_no_nan(tf.square(self.sum_y), self.count)  # the sum of (y - mean)^2
         return 1.0 - tf.math.divide_no_nan(self.sum_r2, total)
 
 

@@ -1,4 +1,4 @@
-# 《基于模型内部的损失和评估指标》一节练习的参考答案。
+# 《基于模型内部的损失与评估指标》一节练习的参考答案。
 import numpy as np
 import tensorflow as tf
 from sklearn.datasets import load_diabetes

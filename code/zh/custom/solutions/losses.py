@@ -1,4 +1,4 @@
-# “自定义损失函数”一页练习的参考答案。
+# 《自定义损失函数》一节练习的参考答案。
 import numpy as np
 import tensorflow as tf
 from sklearn.datasets import load_diabetes

@@ -1,4 +1,4 @@
-# “自定义评估指标”一页练习的参考答案。
+# 《自定义评估指标》一节练习的参考答案。
 import numpy as np
 import tensorflow as tf
 from sklearn.datasets import load_diabetes
@@ -69,7 +69,7 @@ class StreamingR2(tf.keras.metrics.Metric):
         self.sum_r2.assign_add(tf.reduce_sum(tf.square(y_true - y_pred)))
 
     def result(self):
-        total = self.sum_y2 - tf.square(self.sum_y) / self.count  # 即 (y - 均值)^2 之和
+        total = self.sum_y2 - tf.math.divide_no_nan(tf.square(self.sum_y), self.count)  # 即 (y - 均值)^2 之和
         return 1.0 - tf.math.divide_no_nan(self.sum_r2, total)
 
 
