@@ -197,7 +197,7 @@ def cmd_scripts(layout: Layout, args) -> int:
         lang = layout.rel(script).parts[1]
         return quick.get(script.relative_to(layout.code / lang).as_posix(), [])
 
-    run = [s for s in targets if args.scripts or not scripts.is_solution(s)]
+    run = [s for s in targets if args.scripts or not layout.is_solution(s)]
     problems = [p for s in targets for p in scripts.self_contained(s, layout)]
     problems += scripts.run_all([(s, settings(s)) for s in run], layout, args.jobs)
     return report("scripts", problems,

@@ -39,6 +39,11 @@ class Layout:
     def scripts(self, lang: str) -> list[Path]:
         return sorted((self.code / lang).rglob("*.py"))
 
+    @staticmethod
+    def is_solution(script: Path) -> bool:
+        """code/<lang>/<chapter>/solutions/<page>.py: worked solutions, run in their page's notebook."""
+        return "solutions" in script.parts
+
     def notebook_for(self, chapter: Path) -> Path:
         """book/zh/basics.md -> notebooks/zh/basics.ipynb (same depth, so relative
         links to figures and code mean the same from both places)."""

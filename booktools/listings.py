@@ -115,7 +115,7 @@ def unshown_solution_lines(chapter: Chapter, layout: Layout) -> list[Problem]:
     notebook would run it without, say, its seed, and print what the script alone does not."""
     shown: dict[Path, list[Listing]] = {}
     for listing in chapter.listings:
-        if "solutions" in listing.script.parts and listing.script.exists():
+        if layout.is_solution(listing.script) and listing.script.exists():
             shown.setdefault(listing.script, []).append(listing)
     problems = []
     for script, among in shown.items():

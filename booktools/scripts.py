@@ -84,9 +84,6 @@ def _line(stderr: str, script: Path) -> int | None:
     return found
 
 
-def is_solution(script: Path) -> bool:
-    return "solutions" in script.parts
-
 
 class _Collect(pyflakes_reporter.Reporter):
     def __init__(self):

@@ -267,3 +267,16 @@ def test_a_solution_that_leans_on_the_page_script_fails_without_running(book):
     assert "[script-not-self-contained] code/en/solutions/circle.py:2" in output
     assert "undefined name 'radius'" in output
     assert "solutions/circle.py ok" not in output  # read, not run
+
+
+def test_a_solution_line_that_no_listing_shows_fails(book):
+    # The notebook runs only the listed lines: a seed left out changes what it prints.
+    book.write("code/en/solutions/circles.py",
+               "# Solutions.\nimport random\n\nrandom.seed(1)\nprint(random.random())\n")
+    book.replace("book/en/circles.md", "It printed 42.",
+                 "It printed 42.\n\n```{literalinclude} ../../code/en/solutions/circles.py\n"
+                 ":language: python\n:lines: 5-5\n```\n")
+    code, out = book.run("check", "--stage", "listings")
+    assert code == 1
+    assert "[solution-unshown] book/en/circles.md:" in out
+    assert "lines 2, 4 of code/en/solutions/circles.py are in no listing" in out

@@ -113,9 +113,9 @@ tf.keras.optimizers.SGD(learning_rate=1.0).apply_gradients(huge_step)
 print("after one huge step, column norms:", tf.norm(probe.kernel, axis=0).numpy().round(4))
 # So the old advice, to apply the constraints by hand after each step, changes nothing now.
 before = [variable.numpy() for variable in model.trainable_variables]
-for variable in model.trainable_variables:
-    if variable.constraint is not None:
-        variable.assign(variable.constraint(variable))
+constrained = [v for v in model.trainable_variables if v.constraint is not None]
+for kernel in constrained:
+    kernel.assign(kernel.constraint(kernel))
 print("constraints applied again by hand change nothing:",
       all(np.allclose(old, new, atol=1e-6) for old, new in zip(before, model.trainable_variables)))
 

@@ -47,9 +47,9 @@ for batch_size in [8, 32, 90]:
 # A streaming metric: variables that add up over batches, and a result computed from them.
 @tf.keras.utils.register_keras_serializable(package="book")
 class HuberMetric(tf.keras.metrics.Metric):
-    def __init__(self, threshold=1.0, **kwargs):
-        super().__init__(**kwargs)  # name, dtype
-        self.threshold = threshold
+    def __init__(self, threshold=1.0, name="huber_metric", dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        self.threshold = float(threshold)
         self.total = self.add_variable(shape=(), initializer="zeros", name="total")
         self.count = self.add_variable(shape=(), initializer="zeros", name="count")
 

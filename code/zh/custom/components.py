@@ -61,10 +61,10 @@ print("nonnegative:", nonnegative(weights).numpy().tolist(),
 @tf.keras.utils.register_keras_serializable(package="book")
 class L1Penalty(tf.keras.regularizers.Regularizer):
     def __init__(self, factor=0.01):
-        self.factor = factor
+        self.factor = float(factor)  # 普通的数，JSON 配置需要这样
 
-    def __call__(self, weights):
-        return self.factor * tf.reduce_sum(tf.abs(weights))
+    def __call__(self, kernel):
+        return self.factor * tf.reduce_sum(tf.abs(kernel))
 
     def get_config(self):
         return {"factor": self.factor}

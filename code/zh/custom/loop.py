@@ -113,9 +113,9 @@ tf.keras.optimizers.SGD(learning_rate=1.0).apply_gradients(huge_step)
 print("after one huge step, column norms:", tf.norm(probe.kernel, axis=0).numpy().round(4))
 # 所以旧的建议（每步之后手动施加约束）如今不再改变任何东西。
 before = [variable.numpy() for variable in model.trainable_variables]
-for variable in model.trainable_variables:
-    if variable.constraint is not None:
-        variable.assign(variable.constraint(variable))
+constrained = [v for v in model.trainable_variables if v.constraint is not None]
+for kernel in constrained:
+    kernel.assign(kernel.constraint(kernel))
 print("constraints applied again by hand change nothing:",
       all(np.allclose(old, new, atol=1e-6) for old, new in zip(before, model.trainable_variables)))
 

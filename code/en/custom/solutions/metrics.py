@@ -23,9 +23,9 @@ weights = np.random.default_rng(0).uniform(0.0, 1.0, size=90).astype(np.float32)
 
 # Exercise 1: the Huber metric as a Mean of per-sample values; Mean does the bookkeeping.
 class HuberMean(tf.keras.metrics.Mean):
-    def __init__(self, threshold=1.0, **kwargs):
-        super().__init__(**kwargs)
-        self.threshold = threshold
+    def __init__(self, threshold=1.0, name="huber_mean", dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        self.threshold = float(threshold)
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         error = tf.cast(y_true, self.dtype) - tf.cast(y_pred, self.dtype)
