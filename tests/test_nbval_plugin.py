@@ -61,3 +61,53 @@ def test_policies_decide_how_cells_compare(tmp_path):
         assert f"{verdict} {name}.ipynb::Cell 0" in out, f"{name} should be {verdict}:\n{out}"
     assert "out of tolerance (stored -> fresh): 0.5100 -> 0.5004" in out
     assert "does not show what the chapter claims of this run" in out
+
+
+WARM_CELLS = [
+    # TensorFlow comes preloaded, yet behaves as if imported in the kernel: tf.print inside a
+    # graph reaches the cell's output.
+    "import os, sys\nimport tensorflow as tf\n"
+    "@tf.function\ndef f(x):\n    tf.print('tf.print', x, output_stream=sys.stdout)\n    return x\n"
+    "_ = f(tf.constant(2))",
+    # The kernel runs in the notebook's folder, with the client's environment.
+    "print(os.path.basename(os.getcwd()), os.environ['BOOK_TEST_MARK'])",
+    # Inline figures, as in an ordinary kernel.
+    "import matplotlib.pyplot as plt\nplt.plot([0, 1])\nplt.show()",
+]
+
+
+def test_a_warm_kernel_gives_the_outputs_of_an_ordinary_one(tmp_path):
+    """A notebook executed in an ordinary kernel passes nbval in a warm kernel (forked from a
+    server that imported TensorFlow); a cell past its timeout is interrupted through the
+    client; nothing of the server is left running afterwards."""
+    from nbclient import NotebookClient
+
+    book = tmp_path / "book"
+    (book / "code").mkdir(parents=True)
+    (book / "code" / "compare-policies.toml").write_text("", encoding="utf-8")
+    (book / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(ROOT), BOOK_TEST_MARK="marked", TMPDIR=str(tmp_path),
+               TF_CPP_MIN_LOG_LEVEL="3")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in WARM_CELLS])
+    nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    os.environ["BOOK_TEST_MARK"] = "marked"
+    try:
+        NotebookClient(nb, timeout=120, resources={"metadata": {"path": str(book)}}).execute()
+    finally:
+        del os.environ["BOOK_TEST_MARK"]
+    assert [o.output_type for o in nb.cells[2].outputs] == ["display_data"]
+    nbformat.write(nb, book / "same_pass.ipynb")
+    slow = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import time; time.sleep(60)")])
+    slow.metadata.kernelspec = nb.metadata.kernelspec
+    nbformat.write(slow, book / "timeout_fail.ipynb")
+    done = subprocess.run([sys.executable, "-m", "pytest", "-p", "booktools.nbval_plugin",
+                           "--book-nbval", "--book-warm-kernel", "--nbval-cell-timeout=5",
+                           "-p", "no:cacheprovider", "-rA", "."],
+                          cwd=book, env=env, capture_output=True, text=True, timeout=120)
+    out = done.stdout
+    for cell in range(len(WARM_CELLS)):
+        assert f"PASSED same_pass.ipynb::Cell {cell}" in out, out
+    assert "FAILED timeout_fail.ipynb::Cell 0" in out and "Timeout" in out, out
+    left = subprocess.run(["pgrep", "-f", str(tmp_path)], capture_output=True, text=True).stdout
+    assert left == "", f"processes left running: {left}"
+    assert not list(tmp_path.glob("book-kernel-*")), "the server's folder was left behind"
