@@ -188,8 +188,10 @@ def _moved(problem: Problem, layout: Layout) -> bool:
 
 
 def cmd_scripts(layout: Layout, args) -> int:
-    """Each program once: its script in the executed language (parity proves the twin the
-    same program), several at a time with --jobs."""
+    """Every script read by pyflakes; those that take settings (code/quick-settings.toml) also
+    run with them, in the executed language (parity proves the twin the same program),
+    several at a time with --jobs. The others nbval executes in full in their page's
+    notebook (`make check` proves every line shown, in order): each program runs once."""
     targets = [Path(s).resolve() for s in args.scripts] or layout.scripts(EXECUTED)
     quick = scripts.quick_args(layout)
 
@@ -197,7 +199,7 @@ def cmd_scripts(layout: Layout, args) -> int:
         lang = layout.rel(script).parts[1]
         return quick.get(script.relative_to(layout.code / lang).as_posix(), [])
 
-    run = [s for s in targets if args.scripts or not layout.is_solution(s)]
+    run = [s for s in targets if args.scripts or settings(s)]
     problems = [p for s in targets for p in scripts.self_contained(s, layout)]
     problems += scripts.run_all([(s, settings(s)) for s in run], layout, args.jobs)
     return report("scripts", problems,

@@ -109,26 +109,35 @@ def key(listing: Listing, layout: Layout) -> tuple[str, str]:
     return (layout.rel(listing.script).as_posix(), listing.span)
 
 
-def unshown_solution_lines(chapter: Chapter, layout: Layout) -> list[Problem]:
-    """A solution script runs in its page's notebook after the page's script (nbval proves
-    it there; test-scripts only reads it): every code line of it must be in a listing, or the
-    notebook would run it without, say, its seed, and print what the script alone does not."""
+def unshown_lines(chapter: Chapter, layout: Layout) -> list[Problem]:
+    """A page shows each script it includes whole and in order, so that its notebook runs
+    the script exactly: every code line in a listing (or the notebook would run it without,
+    say, its seed, and print what the script alone does not), the listings in the script's
+    order, none repeating a line. nbval then executes every script in full; test-scripts
+    runs only those that take settings (code/quick-settings.toml)."""
     shown: dict[Path, list[Listing]] = {}
     for listing in chapter.listings:
-        if layout.is_solution(listing.script) and listing.script.exists():
+        if listing.script.exists():
             shown.setdefault(listing.script, []).append(listing)
     problems = []
     for script, among in shown.items():
+        for before, after in zip(among, among[1:]):
+            if after.start <= before.end:
+                problems.append(Problem(
+                    "listings-out-of-order", layout.rel(chapter.path), after.lines_line,
+                    f"lines {after.span} of {layout.rel(script)} come after lines {before.span} "
+                    "on this page, so its notebook would run the script in another order",
+                    "show the script's lines in their order, each once"))
         lines = script.read_text(encoding="utf-8").split("\n")
         missing = [n for n, line in enumerate(lines, start=1)
                    if line.strip() and not line.lstrip().startswith("#")
                    and not any(l.start <= n <= l.end for l in among)]
         if missing:
             problems.append(Problem(
-                "solution-unshown", layout.rel(chapter.path), among[0].lines_line,
+                "script-unshown", layout.rel(chapter.path), among[0].lines_line,
                 f"lines {_ranges(missing)} of {layout.rel(script)} are in no listing of this page, "
                 "so its notebook never runs them",
-                f"include them (the first solution's listing usually starts at line 1)"))
+                "include them (a script's first listing usually starts at line 1)"))
     return problems
 
 
@@ -142,7 +151,7 @@ def _ranges(numbers: list[int]) -> str:
 
 
 def check_chapter(chapter: Chapter, layout: Layout) -> list[Problem]:
-    problems = unshown_solution_lines(chapter, layout)
+    problems = unshown_lines(chapter, layout)
     twin = _twin_cells(chapter, layout)
     for index, (listing, before) in enumerate(zip(chapter.listings, recorded(chapter, layout))):
         script, problem = _load(listing, layout)

@@ -1,9 +1,11 @@
 """Stage 5: every script under code/ runs to completion on its own.
 
-The chapters' scripts run, with the small settings of code/quick-settings.toml. The
-solutions' scripts, which take no settings, are read by pyflakes instead: nbval already
-executes every line of them in their page's notebook, and pyflakes proves that they lean on
-no name that the page's script left in the kernel (each starts from empty globals here)."""
+Every page shows each of its scripts whole and in order (``listings.unshown_lines``), so
+nbval executes every script in full in its page's notebook. Here pyflakes reads each
+script: it leans on no name that an earlier script left in the kernel (a solution runs
+after its page's script there, but starts from empty globals on its own). The scripts that
+take settings also run, as a reader runs them, with the small settings of
+code/quick-settings.toml: that proves the options the chapters offer."""
 from __future__ import annotations
 
 import difflib

@@ -33,8 +33,10 @@ import time
 from pathlib import Path
 
 SOCKET_ENV = "BOOK_KERNEL_SERVER"
-# What every notebook's kernel would import; keras and matplotlib.pyplot come with keras.
+# What every notebook's kernel would import (matplotlib.pyplot comes with keras); the
+# server's environment may name others, comma-separated, in PRELOAD_ENV.
 PRELOADED = ["numpy", "tensorflow", "keras", "ipykernel.kernelapp"]
+PRELOAD_ENV = "BOOK_KERNEL_PRELOAD"
 # What ipykernel sets before the kernel's code runs (matplotlib reads it on import).
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1)
@@ -97,15 +99,22 @@ def _receive(conn: socket.socket, with_fds: bool = False):
 # The server and its forks.
 def serve(path: str) -> None:
     os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
-    for name in PRELOADED:
+    preload = os.environ.get(PRELOAD_ENV)
+    for name in preload.split(",") if preload else PRELOADED:
         __import__(name)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path + ".part")
     listener.listen(8)
     os.rename(path + ".part", path)  # the path appears once requests are accepted
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # supervisors are reaped by the system
-    while True:
-        conn, _ = listener.accept()
+    parent = os.getppid()
+    listener.settimeout(1.0)
+    while os.getppid() == parent:  # the server ends with the process that started it
+        try:
+            conn, _ = listener.accept()
+        except socket.timeout:
+            continue
+        conn.settimeout(None)
         if os.fork() == 0:
             listener.close()
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)

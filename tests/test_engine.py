@@ -247,15 +247,30 @@ def test_a_quoted_number_must_be_printed_or_marked_derived(book):
     assert code == 0, out
 
 
-def test_scripts_run_on_their_own_and_a_failure_names_file_and_line(book):
-    # A script that leans on a name it never binds fails, though the launcher that runs it
-    # has NumPy loaded (this script imports it): each script starts from empty globals.
-    book.write("code/en/broken.py", "import numpy\nprint('before')\nprint(np.pi)\n")
+def test_scripts_that_take_settings_run_with_them_and_a_failure_names_file_and_line(book):
+    # A script with settings runs with them, from an empty folder, as a reader runs it:
+    # a file it expects beside it is not there. One without settings is only read (nbval
+    # runs it in full in its page's notebook).
+    book.write("code/quick-settings.toml",
+               '[args]\n"broken.py" = ["--rows", "3"]\n"circle.py" = ["--quick"]\n')
+    book.write("code/en/broken.py", "import sys\nrows = sys.argv[2]\nprint(open(f'data-{rows}.txt').read())\n")
+    book.write("code/en/other.py", "print('only read')\n")
     code, output = book.run("scripts", "--jobs", "2")
     assert code != 0
     assert "[script-failed] code/en/broken.py:3" in output
-    assert "NameError: name 'np' is not defined" in output
-    assert "code/en/circle.py ok" in output
+    assert "FileNotFoundError" in output and "data-3.txt" in output
+    assert "code/en/circle.py --quick ok" in output
+    assert "other.py" not in output
+
+
+def test_a_script_that_leans_on_a_name_it_never_binds_fails_without_running(book):
+    # The launcher has NumPy loaded (some script imports it), yet each script starts from
+    # empty globals; pyflakes names the line before anything runs.
+    book.write("code/en/broken.py", "import numpy\nprint('before')\nprint(np.pi)\n")
+    code, output = book.run("scripts", "--jobs", "1")
+    assert code != 0
+    assert "[script-not-self-contained] code/en/broken.py:3" in output
+    assert "undefined name 'np'" in output
 
 
 def test_a_solution_that_leans_on_the_page_script_fails_without_running(book):
@@ -278,5 +293,16 @@ def test_a_solution_line_that_no_listing_shows_fails(book):
                  ":language: python\n:lines: 5-5\n```\n")
     code, out = book.run("check", "--stage", "listings")
     assert code == 1
-    assert "[solution-unshown] book/en/circles.md:" in out
+    assert "[script-unshown] book/en/circles.md:" in out
     assert "lines 2, 4 of code/en/solutions/circles.py are in no listing" in out
+
+
+def test_a_script_shown_out_of_order_fails(book):
+    # The notebook runs the listings in the page's order: the script's, or it is another program.
+    text = book.read("book/en/circles.md")
+    book.write("book/en/circles.md", text.replace(":lines: 2-6", ":lines: X")
+               .replace(":lines: 9-14", ":lines: 2-6").replace(":lines: X", ":lines: 9-14"))
+    code, out = book.run("check", "--stage", "listings")
+    assert code == 1
+    assert "[listings-out-of-order] book/en/circles.md:" in out
+    assert "lines 2-6 of code/en/circle.py come after lines 9-14" in out
