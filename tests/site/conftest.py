@@ -60,8 +60,8 @@ def browser():
 class Visit:
     """One page load, with everything the page asked for and complained about."""
 
-    def __init__(self, browser, server: str, path: str):
-        self.page = browser.new_page(viewport={"width": 1280, "height": 900})
+    def __init__(self, context, server: str, path: str):
+        self.page = context.new_page()
         self.errors: list[str] = []
         self.outside: list[str] = []
         self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
@@ -76,12 +76,21 @@ class Visit:
             self.outside.append(url)
 
 
+@pytest.fixture(scope="session")
+def reader(browser):
+    """One browser profile for all the page visits of a worker, as one reader's: the theme's
+    scripts and MathJax come from its cache after the first page, as they would for a reader."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield context
+    context.close()
+
+
 @pytest.fixture
-def visit(browser, server):
+def visit(reader, server):
     opened = []
 
     def open_page(path: str) -> Visit:
-        opened.append(Visit(browser, server, path))
+        opened.append(Visit(reader, server, path))
         return opened[-1]
 
     yield open_page
