@@ -109,15 +109,16 @@ def key(listing: Listing, layout: Layout) -> tuple[str, str]:
     return (layout.rel(listing.script).as_posix(), listing.span)
 
 
-def unshown_lines(chapter: Chapter, layout: Layout) -> list[Problem]:
+def unshown_lines(chapter: Chapter, layout: Layout, skip: set[Path] = frozenset()) -> list[Problem]:
     """A page shows each script it includes whole and in order, so that its notebook runs
     the script exactly: every code line in a listing (or the notebook would run it without,
     say, its seed, and print what the script alone does not), the listings in the script's
     order, none repeating a line. nbval then executes every script in full; test-scripts
-    runs only those that take settings (code/quick-settings.toml)."""
+    runs only those that take settings (code/quick-settings.toml). Scripts in ``skip`` have
+    a listing with a problem of its own already."""
     shown: dict[Path, list[Listing]] = {}
     for listing in chapter.listings:
-        if listing.script.exists():
+        if listing.script.exists() and listing.script not in skip:
             shown.setdefault(listing.script, []).append(listing)
     problems = []
     for script, among in shown.items():
@@ -151,12 +152,14 @@ def _ranges(numbers: list[int]) -> str:
 
 
 def check_chapter(chapter: Chapter, layout: Layout) -> list[Problem]:
-    problems = unshown_lines(chapter, layout)
+    problems, troubled = [], set()
     twin = _twin_cells(chapter, layout)
     for index, (listing, before) in enumerate(zip(chapter.listings, recorded(chapter, layout))):
+        count = len(problems)
         script, problem = _load(listing, layout)
         if problem:
             problems.append(problem)
+            troubled.add(listing.script)
             continue
         found = range_problems(listing, script, layout)
         problems += found
@@ -177,7 +180,9 @@ def check_chapter(chapter: Chapter, layout: Layout) -> list[Problem]:
                 f"this listing showed: {_difference(before, now)}",
                 "run `make relink` to find that code again; if you edited it on purpose, "
                 "run `make relink` and then `make notebooks`"))
-    return problems
+        if len(problems) > count:
+            troubled.add(listing.script)
+    return problems + unshown_lines(chapter, layout, skip=troubled)
 
 
 def _statements(source: str) -> list[str]:

@@ -97,7 +97,9 @@ def test_a_chapter_can_be_a_folder_of_section_pages(book):
         book.write(f"book/{lang}/shapes/index.md", "# Shapes\n\nTwo pages.\n")
         book.write(f"book/{lang}/shapes/circle.md", "# One circle\n\n"
                    f"```{{literalinclude}} ../../../code/{lang}/circle.py\n"
-                   ":language: python\n:lines: 2-6\n```\n\nThe area.\n")
+                   ":language: python\n:lines: 2-6\n```\n\nThe area.\n\n"
+                   f"```{{literalinclude}} ../../../code/{lang}/circle.py\n"
+                   ":language: python\n:lines: 9-14\n```\n\nA double.\n")
     code, out = book.run("check")
     assert code == 1 and "no notebook yet for book/en/shapes/circle.md" in out, out
     code, out = book.run("notebooks")
@@ -298,10 +300,11 @@ def test_a_solution_line_that_no_listing_shows_fails(book):
 
 
 def test_a_script_shown_out_of_order_fails(book):
-    # The notebook runs the listings in the page's order: the script's, or it is another program.
-    text = book.read("book/en/circles.md")
-    book.write("book/en/circles.md", text.replace(":lines: 2-6", ":lines: X")
-               .replace(":lines: 9-14", ":lines: 2-6").replace(":lines: X", ":lines: 9-14"))
+    # The notebook runs the listings in the page's order: the script's, each line once, or
+    # it runs another program.
+    book.replace("book/en/circles.md", "It printed 42.",
+                 "It printed 42.\n\n```{literalinclude} ../../code/en/circle.py\n"
+                 ":language: python\n:lines: 2-6\n```\n")
     code, out = book.run("check", "--stage", "listings")
     assert code == 1
     assert "[listings-out-of-order] book/en/circles.md:" in out

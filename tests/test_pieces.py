@@ -35,12 +35,13 @@ def test_unchanged_content_is_not_rewritten(tmp_path):
 def test_rst_chapter_becomes_headings_and_eval_rst_cells():
     layout = Layout(BASE)
     chapter = read_chapter(BASE / "book/en/squares.rst", BASE)
-    assert chapter.syntax == "rst" and [l.span for l in chapter.listings] == ["2-6"]
+    assert chapter.syntax == "rst" and [l.span for l in chapter.listings] == ["2-6", "9-14"]
     cells = notebooks.build(chapter, layout).cells
-    assert [c.cell_type for c in cells] == ["markdown", "code", "markdown"]
+    assert [c.cell_type for c in cells] == ["markdown", "code", "markdown", "code", "markdown"]
     assert cells[0].source.startswith("# Squares\n\n```{eval-rst}\nA chapter written")
     assert cells[1].source.startswith("import math")
-    assert cells[2].source.startswith("```{eval-rst}\n.. note::")
+    assert cells[3].source.startswith("# A function")
+    assert cells[4].source.startswith("```{eval-rst}\n.. note::")
 
 
 def offline(code: str) -> subprocess.CompletedProcess:
