@@ -120,7 +120,7 @@ check-pdf:  # the PDF tests on the PDFs already built
 
 test-notebooks: $(READY) data $(KERNEL_CONFIG)  ## Re-execute the notebooks with nbval on a foreign CPU setting, offline
 	@$(OFFLINE) env $(FOREIGN_CPU) $(BIN)/python -m pytest -q -p booktools.nbval_plugin \
-	    --book-nbval --book-warm-kernel notebooks/$(EXECUTED) -n $(WORKERS) --dist loadfile \
+	    --book-nbval --book-warm-kernel notebooks/$(EXECUTED) -n $(WORKERS) --dist loadfile --no-loadscope-reorder \
 	    --nbval-cell-timeout=1800 --nbval-sanitize-with booktools/nbval_sanitize.cfg
 
 bench: $(READY) data $(KERNEL_CONFIG)  ## Time each notebook, and the book's training loops next to fit

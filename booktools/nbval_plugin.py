@@ -72,6 +72,21 @@ def pytest_collect_file(file_path, parent):
         return BookNotebook.from_parent(parent, path=file_path)
 
 
+def pytest_collection_modifyitems(config, items):
+    """The longest notebooks first (their times as `make bench` last recorded them, unknown
+    ones first of all), so that two workers do not end on one long notebook. Run xdist with
+    --no-loadscope-reorder to keep this order."""
+    record = Path(config.rootpath) / "notebooks" / "seconds.json"
+    if not (config.option.book_nbval and record.exists()):
+        return
+    seconds = json.loads(record.read_text(encoding="utf-8"))
+
+    def cost(item) -> float:
+        name = Path(str(item.fspath)).resolve().relative_to(Path(config.rootpath).resolve())
+        return -seconds.get(name.as_posix(), float("inf"))
+    items.sort(key=cost)
+
+
 class BookNotebook(IPyNbFile):
     def setup(self):
         if self.config.option.book_warm_kernel:
