@@ -3,6 +3,8 @@ outputs; comparison policies declared in the chapter; chapters made of section p
 import json
 import re
 
+import pytest
+
 from conftest import expect
 
 ZH_NOTEBOOK = "notebooks/zh/circles.ipynb"
@@ -265,36 +267,38 @@ def test_scripts_that_take_settings_run_with_them_and_a_failure_names_file_and_l
     assert "other.py" not in output
 
 
-def test_a_script_that_leans_on_a_name_it_never_binds_fails_without_running(book):
+@pytest.mark.parametrize("script, code, line, name", [
     # The launcher has NumPy loaded (some script imports it), yet each script starts from
-    # empty globals; pyflakes names the line before anything runs.
-    book.write("code/en/broken.py", "import numpy\nprint('before')\nprint(np.pi)\n")
-    code, output = book.run("scripts", "--jobs", "1")
-    assert code != 0
-    assert "[script-not-self-contained] code/en/broken.py:3" in output
-    assert "undefined name 'np'" in output
+    # empty globals.
+    ("code/en/broken.py", "import numpy\nprint('before')\nprint(np.pi)\n", 3, "np"),
+    # Solutions run after their page's script in one kernel; alone they would miss its names.
+    ("code/en/solutions/circle.py", "import math\nprint(math.pi * radius ** 2)\n", 2, "radius"),
+])
+def test_a_script_that_leans_on_a_name_it_never_binds_fails_without_running(book, script, code, line, name):
+    # pyflakes names the line before anything runs.
+    book.write(script, code)
+    exit_code, output = book.run("scripts", "--jobs", "1")
+    assert exit_code != 0
+    assert f"[script-not-self-contained] {script}:{line}" in output
+    assert f"undefined name '{name}'" in output
+    assert f"{script} ok" not in output  # read, not run
 
 
-def test_a_solution_that_leans_on_the_page_script_fails_without_running(book):
-    # Solutions are executed by nbval after their page's script, in the same kernel; on
-    # their own they would miss what that script defined. pyflakes says so, naming the line.
-    book.write("code/en/solutions/circle.py", "import math\nprint(math.pi * radius ** 2)\n")
-    code, output = book.run("scripts", "--jobs", "1")
-    assert code != 0
-    assert "[script-not-self-contained] code/en/solutions/circle.py:2" in output
-    assert "undefined name 'radius'" in output
-    assert "solutions/circle.py ok" not in output  # read, not run
+def _check_with_a_listing_at_the_end(book, script: str, lines: str) -> str:
+    """circles.md with one more listing after its text; what `check --stage listings` says."""
+    book.replace("book/en/circles.md", "It printed 42.",
+                 f"It printed 42.\n\n```{{literalinclude}} ../../{script}\n"
+                 f":language: python\n:lines: {lines}\n```\n")
+    code, out = book.run("check", "--stage", "listings")
+    assert code == 1
+    return out
 
 
 def test_a_solution_line_that_no_listing_shows_fails(book):
     # The notebook runs only the listed lines: a seed left out changes what it prints.
     book.write("code/en/solutions/circles.py",
                "# Solutions.\nimport random\n\nrandom.seed(1)\nprint(random.random())\n")
-    book.replace("book/en/circles.md", "It printed 42.",
-                 "It printed 42.\n\n```{literalinclude} ../../code/en/solutions/circles.py\n"
-                 ":language: python\n:lines: 5-5\n```\n")
-    code, out = book.run("check", "--stage", "listings")
-    assert code == 1
+    out = _check_with_a_listing_at_the_end(book, "code/en/solutions/circles.py", "5-5")
     assert "[script-unshown] book/en/circles.md:" in out
     assert "lines 2, 4 of code/en/solutions/circles.py are in no listing" in out
 
@@ -302,10 +306,6 @@ def test_a_solution_line_that_no_listing_shows_fails(book):
 def test_a_script_shown_out_of_order_fails(book):
     # The notebook runs the listings in the page's order: the script's, each line once, or
     # it runs another program.
-    book.replace("book/en/circles.md", "It printed 42.",
-                 "It printed 42.\n\n```{literalinclude} ../../code/en/circle.py\n"
-                 ":language: python\n:lines: 2-6\n```\n")
-    code, out = book.run("check", "--stage", "listings")
-    assert code == 1
+    out = _check_with_a_listing_at_the_end(book, "code/en/circle.py", "2-6")
     assert "[listings-out-of-order] book/en/circles.md:" in out
     assert "lines 2-6 of code/en/circle.py come after lines 9-14" in out

@@ -38,9 +38,9 @@ except NameError as error:  # the bytecode came back, the module it used did not
 class FullyConnected(tf.keras.layers.Layer):
     def __init__(self, units, activation=None, kernel_initializer="glorot_uniform", **kwargs):
         super().__init__(**kwargs)
-        self.units = units
         self.activation = tf.keras.activations.get(activation)
         self.kernel_initializer = tf.keras.initializers.get(kernel_initializer)
+        self.units = units
 
     def build(self, input_shape):
         self.kernel = self.add_weight(shape=(input_shape[-1], self.units),
