@@ -79,15 +79,15 @@ html: $(READY) $(MATHJAX)  ## Build the site into _build/html from the stored no
 pdf: $(READY)  ## Build _build/pdf/book-zh.pdf and book-en.pdf with xelatex (installs TeX as root)
 	@$(BOOK) pdf
 
-notebooks: $(READY) data $(KERNEL_CONFIG)  ## Rebuild and execute the notebooks whose chapter or code changed (FORCE=1: all)
-	@$(OFFLINE) $(BOOK) notebooks $(if $(FORCE),--force)
+notebooks: $(READY) data $(KERNEL_CONFIG)  ## Rebuild and execute the notebooks whose chapter or code changed (FORCE=1: all; PAGES=...: only these pages)
+	@$(OFFLINE) $(BOOK) notebooks $(if $(FORCE),--force) $(PAGES)
 
 figures: $(READY)  ## Draw the diagrams in figures/ (figures/draw.py)
 	@$(BOOK) system --why "make figures (Chinese labels)" fonts-noto-cjk
 	@$(BIN)/python figures/draw.py
 
-relink: $(READY)  ## Re-anchor :lines: ranges after code edits; names what it cannot find
-	@$(BOOK) relink
+relink: $(READY)  ## Re-anchor :lines: ranges after code edits; names what it cannot find (PAGES=...: only these)
+	@$(BOOK) relink $(PAGES)
 
 check: $(READY)  ## Fast static checks: listing ranges, zh/en parity, notebook freshness
 	@$(BOOK) check

@@ -1,7 +1,7 @@
 """The command line: the only place that prints and exits.
 
     python -m booktools check [--stage listings|parity|freshness]
-    python -m booktools relink
+    python -m booktools relink [PAGE ...]
     python -m booktools notebooks [--force] [CHAPTER ...]
     python -m booktools scripts [--jobs N] [SCRIPT ...]
     python -m booktools bench
@@ -125,7 +125,10 @@ def cmd_relink(layout: Layout, args) -> int:
     problems: list[Problem] = []
     chapters = load_chapters(layout, problems)
     moved = failed = 0
+    wanted = _wanted(layout, args.chapters)
     for chapter in chapters.values():
+        if wanted and chapter.path.resolve() not in wanted:
+            continue
         for result in listings.relink_chapter(chapter, layout):
             where = f"{layout.rel(chapter.path)}:{result.listing.lines_line}"
             if result.new is None:
@@ -146,14 +149,21 @@ def cmd_relink(layout: Layout, args) -> int:
     return report("relink", problems, f"{moved} listing(s) found again, {failed} not found")
 
 
+def _wanted(layout: Layout, names: list[str]) -> set[Path]:
+    """The pages named on the command line and their counterparts (empty: every page)."""
+    wanted = {Path(c).resolve() for c in names}
+    return wanted | {layout.counterpart(p) for p in wanted if p.is_relative_to(layout.book)}
+
+
 def cmd_notebooks(layout: Layout, args) -> int:
+    wanted = _wanted(layout, args.chapters)
     problems = check(layout, ("listings",))
     problems = [p for p in problems if p.kind != "listing-drift" or _moved(p, layout)]
+    if wanted:  # pages being built alone: problems elsewhere are not theirs
+        problems = [p for p in problems if (layout.root / p.path).resolve() in wanted]
     if problems:
         return report("notebooks", problems, "nothing built; fix these first")
     chapters = load_chapters(layout, problems)
-    wanted = {Path(c).resolve() for c in args.chapters}
-    wanted |= {layout.counterpart(p) for p in wanted if p.is_relative_to(layout.book)}
     executed_first = sorted(chapters.items(), key=lambda i: layout.rel(i[0]).parts[1] != EXECUTED)
     for path, chapter in executed_first:
         if wanted and path.resolve() not in wanted:
@@ -261,8 +271,9 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("check", help="static checks: listings, parity, notebook freshness")
     p.add_argument("--stage", action="append", choices=STAGES)
     p.set_defaults(func=cmd_check)
-    sub.add_parser("relink", help="re-anchor :lines: ranges after code edits").set_defaults(
-        func=cmd_relink)
+    p = sub.add_parser("relink", help="re-anchor :lines: ranges after code edits")
+    p.add_argument("chapters", nargs="*", metavar="PAGE", help="only these pages (and their twins)")
+    p.set_defaults(func=cmd_relink)
     p = sub.add_parser("notebooks", help="build and execute stale notebooks")
     p.add_argument("--force", action="store_true", help="execute even fresh notebooks")
     p.add_argument("chapters", nargs="*", help="only these chapter files")
