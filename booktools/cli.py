@@ -22,12 +22,12 @@ from pathlib import Path
 import os
 from concurrent.futures import ThreadPoolExecutor
 
-from . import data, launch, listings, notebooks, offline, parity, pdf, policies, scripts, structure, system
+from . import data, launch, listings, notebooks, offline, parity, pdf, policies, scripts, structure, system, terms
 from .chapters import Chapter, read_chapter
 from .layout import EXECUTED, LANGUAGES, Layout
 from .problems import BookError, Problem
 
-STAGES = ("listings", "parity", "policies", "freshness")
+STAGES = ("listings", "parity", "terms", "policies", "freshness")
 
 
 def load_chapters(layout: Layout, problems: list[Problem]) -> dict[Path, Chapter]:
@@ -73,6 +73,8 @@ def check(layout: Layout, stages: tuple[str, ...] = STAGES) -> list[Problem]:
             for path in layout.chapters(lang):
                 if path.suffix == ".md":
                     problems += structure.exercise_problems(layout, path)
+    if "terms" in stages:
+        problems += term_problems(layout, chapters)
     if "policies" in stages:
         problems += policy_problems(layout, chapters)
     if "freshness" in stages:
@@ -86,6 +88,18 @@ def check(layout: Layout, stages: tuple[str, ...] = STAGES) -> list[Problem]:
         if all(p.kind == "quoted-number" for p in found):  # launch notebooks follow the stored ones
             problems += launch.problems(layout)
     return problems
+
+
+def term_problems(layout: Layout, chapters: dict[Path, Chapter]) -> list[Problem]:
+    table_path = layout.book / "terminology.md"
+    if not table_path.exists():
+        return []
+    try:
+        table = terms.rules(table_path, layout)
+    except BookError as err:
+        return [err.problem]
+    return [p for path, chapter in chapters.items() if path.is_relative_to(layout.book / "zh")
+            for p in terms.problems(chapter, table, layout)]
 
 
 def policy_problems(layout: Layout, chapters: dict[Path, Chapter]) -> list[Problem]:

@@ -90,3 +90,32 @@ def test_pasted_runnable_code_fails_but_a_template_passes(book):
     code, out = book.run("check", "--stage", "listings")
     assert code == 1
     expect("pasted-code-fails", out)
+
+
+TERMS = """\
+# 术语对照表 · Terminology
+
+## 统一的译法 · One translation for each term
+
+| 用 · use | 不用 · not | English | 说明 · Note |
+| --- | --- | --- | --- |
+| 翻倍 | 加倍、/乘(?=以\\s*2)/ | double | |
+"""
+
+
+def test_a_zh_page_uses_the_terminology_tables_form(book):
+    book.write("book/terminology.md", TERMS)
+    book.replace("book/zh/circles.md", "把参数翻倍的函数：", "把参数加倍（乘以 2）的函数，`加倍` 在代码里不算：")
+    code, out = book.run("check", "--stage", "terms")
+    assert code == 1
+    assert out.count("[term]") == 2, out
+    assert "book/zh/circles.md:10: '加倍'" in out and "'乘' in" in out and "says '翻倍'" in out
+    book.replace("book/zh/circles.md", "把参数加倍（乘以 2）的函数", "把参数翻倍的函数")
+    code, out = book.run("check", "--stage", "terms")
+    assert code == 0, out
+
+
+def test_a_broken_terminology_row_is_named(book):
+    book.write("book/terminology.md", TERMS.replace("加倍、", "/乘(/、"))
+    code, out = book.run("check", "--stage", "terms")
+    assert code == 1 and "[term-table] book/terminology.md:7:" in out, out

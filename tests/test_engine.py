@@ -309,3 +309,26 @@ def test_a_script_shown_out_of_order_fails(book):
     out = _check_with_a_listing_at_the_end(book, "code/en/circle.py", "2-6")
     assert "[listings-out-of-order] book/en/circles.md:" in out
     assert "lines 2-6 of code/en/circle.py come after lines 9-14" in out
+
+
+def test_percentages_and_multiples_must_be_printed_or_derived(book):
+    claims = {"en": "Doubling is 100% right: 42 is twice the input, 2 to 3 times faster, "
+                    "a factor of two, on 28×28 pixels.",
+              "zh": "翻倍百分之百正确：42 是输入的 2 倍，快 5 到 12 倍，约为三分之一，图像 28×28。"}
+    ends = {"en": "It printed 42.", "zh": "输出是 42。"}
+    for lang, claim in claims.items():
+        book.replace(f"book/{lang}/circles.md", ends[lang], f"{ends[lang]} {claim}")
+    book.run("notebooks")
+    code, out = book.run("check")
+    assert code == 1
+    found = sorted(re.findall(r"'([^']+)' is not printed", out))
+    assert found == sorted(["100%", "twice the", "2 to 3 times faster", "a factor of two",
+                            "百分之百", "2 倍", "5 到 12 倍", "三分之一"]), out
+    assert "28×28" not in out  # a size is not a claim
+    derived = ("<!-- derived: 100% = every call doubles; twice the = 42 / 21; 2 to 3 times faster "
+               "= a factor of two = 百分之百 = 2 倍 = 5 到 12 倍 = 三分之一 = made up for this test -->")
+    for lang in claims:
+        book.replace(f"book/{lang}/circles.md", ends[lang], f"{derived}\n{ends[lang]}")
+    book.run("notebooks")
+    code, out = book.run("check")
+    assert code == 0, out
