@@ -8,11 +8,15 @@ with the same code cells and outputs, and Markdown cells in plain CommonMark:
 - figures become images embedded as cell attachments (Colab opens one file, so a path
   into the repository could not resolve), with the caption under them;
 - ``{math}`` blocks become ``$$`` blocks; ``{ref}``, ``{doc}``, ``{numref}`` become links to
-  the page on the book's site; ``{cite}`` becomes a link to the bibliography;
+  the page on the book's site; ``{cite}`` becomes a link to the bibliography (roles are
+  converted across line breaks: a link's text may wrap);
 - exercises become block quotes headed "Exercise N: title"; each solution (the cells
   between ``{solution-start}`` and ``{solution-end}``, at the end of the page) is headed
   "Solution to exercise N: title";
 - MyST targets ``(label)=`` and comments ``% ...`` are dropped.
+
+Any MyST syntax left after conversion (a role, a directive fence or option, a target) is an
+error (``launch-myst``), whatever its form: plain Jupyter would show it.
 """
 from __future__ import annotations
 
@@ -59,19 +63,22 @@ class Converter:
                                 f"{cause}: {line.strip()[:60]!r}", fix))
 
     def markdown(self, text: str) -> str:
-        lines, out, index = text.split("\n"), [], 0
+        lines, out, plain, index = text.split("\n"), [], [], 0
         while index < len(lines):
             match = FENCE.match(lines[index])
             if not match:
                 line = lines[index]
                 if not TARGET.match(line) and not line.startswith("% "):
-                    out.append(self.roles(line))
+                    plain.append(line)
                 index += 1
                 continue
+            out.append(self.roles("\n".join(plain)))  # roles whose text wraps a line too
+            plain = []
             end = self._close(lines, index, match["mark"])
             options, body = self._options(lines[index + 1:end])
             out += self.directive(match["name"], match["arg"].strip(), options, body, lines[index])
             index = end + 1
+        out.append(self.roles("\n".join(plain)))
         return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip("\n")
 
     def _close(self, lines: list[str], start: int, mark: str) -> int:
@@ -141,7 +148,8 @@ class Converter:
             return f"${content}$"
         if kind == "eq":
             return f"({content})"
-        text, _, target = (content[:-1].partition(" <") if content.endswith(">") else ("", "", content))
+        titled = re.fullmatch(r"(.*?)\s*<([^<>]+)>", content, re.S)
+        text, target = (re.sub(r"\s+", " ", titled[1]), titled[2]) if titled else ("", content.strip())
         if kind.startswith("cite"):
             keys = [k.strip() for k in target.split(",")]
             return f"[{', '.join(keys)}]({self.site}/book/references.html)"
@@ -185,18 +193,37 @@ def exercises(nb: nbformat.NotebookNode) -> dict[str, tuple[int, str]]:
     return found
 
 
+# What plain Jupyter would show as MyST syntax: a role, a directive fence, a directive
+# option, a target or a MyST comment.
+MYST_LEFT = re.compile(r"(?<!`)\{[a-z][\w:-]*\}`|^\s{0,3}(?:`{3,}|~{3,}|:{3,})\s*\{[\w-]+\}|^:[\w-]+:\s|"
+                       r"^\([\w.:-]+\)=\s*$|^%\s", re.M)
+
+
+def myst_left(source: str) -> str | None:
+    """The first piece of MyST syntax in converted Markdown, outside code blocks."""
+    prose = re.sub(r"^(`{3,}|~{3,})(?!\s*\{)[^\n]*\n.*?^\1\s*$", "", source, flags=re.M | re.S)
+    found = MYST_LEFT.search(prose)
+    return found[0].strip() if found else None
+
+
 def convert(nb: nbformat.NotebookNode, notebook: Path, layout: Layout, site: str,
             known: dict[str, str]) -> nbformat.NotebookNode:
     """The launch flavour of one stored notebook."""
     out = copy.deepcopy(nb)
     out.metadata.pop(CELL_KEY, None)  # where cells came from is the repository's business
     numbered = exercises(nb)
-    for cell in out.cells:
+    for number, cell in enumerate(out.cells, 1):
         cell.metadata.pop(CELL_KEY, None)
         if cell.cell_type != "markdown":
             continue
         converter = Converter(layout, notebook, site, known, numbered)
         cell.source = converter.markdown(cell.source)
+        left = myst_left(cell.source)
+        if left:
+            raise BookError(Problem(
+                "launch-myst", layout.rel(notebook), None,
+                f"MyST syntax {left!r} would show in plain Jupyter in cell {number}",
+                "teach booktools/launch.py to convert it (or write plain Markdown there)"))
         if converter.attachments:
             cell.attachments = converter.attachments
     return out

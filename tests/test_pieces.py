@@ -93,3 +93,19 @@ def test_tolerance_keeps_the_text_and_bounds_each_number():
         ("acc 0.8523, loss 2.018", [])
     assert reconcile(policy, "acc 0.8523", "acc 0.8823") == ("acc 0.8823", ["0.8523 -> 0.8823"])
     assert reconcile(policy, "acc 0.8523", "accuracy 0.8523")[0] == "accuracy 0.8523"
+
+
+def test_launch_markdown_converts_roles_whose_text_wraps_and_finds_any_myst_left():
+    from booktools import launch
+
+    layout = Layout(BASE)
+    converter = launch.Converter(layout, BASE / "notebooks/en/circles.ipynb", "https://book.example", {})
+    text = ("As in {doc}`the page on\nsquares <squares>`, see {cite:p}`he2016deep,\nkingma2015`.\n\n"
+            "```{note}\nA {doc}`wrapped\nlink <squares>` inside.\n```")
+    plain = converter.markdown(text)
+    assert launch.myst_left(plain) is None, plain
+    assert "[the page on squares](https://book.example/notebooks/en/squares.html)" in plain
+    assert "[he2016deep, kingma2015](https://book.example/book/references.html)" in plain
+    for left in ("{abbr}`HTML (text)`", "```{margin}\nx\n```", ":class: tip", "(my-label)="):
+        assert launch.myst_left(f"text\n{left}\n") is not None, left
+    assert launch.myst_left("the set `{6}` and\n```python\n{x}`\n```\n") is None
