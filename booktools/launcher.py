@@ -5,7 +5,8 @@ per script. A script that forgets an import still fails (its globals start empty
 
     python -m booktools.launcher --jobs 2 < requests.json > results.json
 
-Each request is {"script": path, "args": [...], "label": name to print}; each result adds
+Each request is {"script": path, "args": [...], "label": name to print, "expect": the exit
+code that counts as ok (0 unless given)}; each result adds
 "code", "seconds", "stdout" and "stderr". The caller sets MPLBACKEND (Agg: no windows).
 """
 from __future__ import annotations
@@ -66,7 +67,9 @@ def main() -> int:
     results = []
     with pool:
         for result in pool.imap_unordered(_run, requests):
-            state = "ok" if result["code"] == 0 else "FAILED"
+            state = "ok" if result["code"] == result.get("expect", 0) else "FAILED"
+            if result.get("expect"):
+                state += f" (exit {result['code']}, expected {result['expect']})"
             print(f"==> python {' '.join([result['label'], *result['args']])} {state} "
                   f"({result['seconds']:.0f} s)", file=sys.stderr, flush=True)
             results.append(result)

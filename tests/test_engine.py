@@ -332,3 +332,26 @@ def test_percentages_and_multiples_must_be_printed_or_derived(book):
     book.run("notebooks")
     code, out = book.run("check")
     assert code == 0, out
+
+
+def test_a_script_must_reject_an_unknown_option_and_a_bad_value(book):
+    # parse_known_args would run with the default; a range left unchecked would fail late.
+    lenient = ("import argparse\nparser = argparse.ArgumentParser()\n"
+               "parser.add_argument('--rows', type=int, default=3)\n"
+               "args, _ = parser.parse_known_args()\nprint(list(range(args.rows))[0])\n")
+    strict = ("import argparse\nimport sys\nparser = argparse.ArgumentParser()\n"
+              "parser.add_argument('--rows', type=int, default=3)\n"
+              "args = parser.parse_args([] if 'ipykernel' in sys.modules else None)\n"
+              "if args.rows < 1:\n    parser.error('--rows must be at least 1')\n"
+              "print(list(range(args.rows))[0])\n")
+    book.write("code/quick-settings.toml", '[bad]\n"rows.py" = [["--rows", "0"]]\n')
+    book.write("code/en/rows.py", lenient)
+    code, output = book.run("scripts", "--jobs", "2")
+    assert code != 0
+    assert output.count("[script-accepts-bad-option] code/en/rows.py") == 2, output
+    assert "rows.py --book-no-such-option` exited with 0" in output
+    assert "rows.py --rows 0` exited with 1" in output  # an IndexError, not a usage message
+    book.write("code/en/rows.py", strict)
+    code, output = book.run("scripts", "--jobs", "2")
+    assert code == 0, output
+    assert "2 bad option(s) rejected" in output
