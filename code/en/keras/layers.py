@@ -74,13 +74,13 @@ except ValueError as error:
     print("ValueError:", str(error).split(": ", 1)[1])
 
 # A stack of SimpleDense layers: no layer is told its input size.
-hidden_widths = [32, 64, 32]
+hidden_widths = [48, 24]
 model = tf.keras.Sequential(
     [SimpleDense(width, activation="relu") for width in hidden_widths] + [SimpleDense(10)],
     name="simple_mlp")
 print("before the first call: built", model.built, "| weights", len(model.weights))
 flat_images = images.reshape(32, -1)  # (32, 784)
-logits = model(flat_images[:2])
+logits = model(flat_images[:5])
 print("after the first call:  built", model.built, "| weights", len(model.weights),
       "| logits", logits.shape)
 model.summary()
