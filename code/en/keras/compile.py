@@ -1,5 +1,6 @@
 # compile(): the optimizer, the loss and the metrics, as strings and as objects.
 import argparse
+import sys
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -8,8 +9,12 @@ import tensorflow as tf
 parser = argparse.ArgumentParser(description="Losses, metrics and optimizers of compile().")
 parser.add_argument("--epochs", type=int, default=3)
 parser.add_argument("--train-images", type=int, default=10000)
-args, _ = parser.parse_known_args()  # known only: a notebook kernel adds its own arguments
-assert args.train_images <= 58000, "--train-images: at most 58000, the next 2000 validate"
+# In a notebook the kernel's own arguments are in sys.argv: read none of them there.
+args = parser.parse_args([] if "ipykernel" in sys.modules else None)
+if args.epochs < 1:
+    parser.error("--epochs must be at least 1")
+if not 1 <= args.train_images <= 58000:
+    parser.error("--train-images must be between 1 and 58000: the next 2000 validate")
 
 tf.keras.backend.clear_session()  # a clean Keras state: fresh layer names
 tf.keras.utils.set_random_seed(42)
@@ -75,6 +80,15 @@ sparse = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)(class_l
 sparse_prob = tf.keras.losses.SparseCategoricalCrossentropy()(class_labels, probabilities)
 print(f"sparse:      logits {float(sparse):.4f} | probabilities {float(sparse_prob):.4f}")
 
+# Two mismatches. Probabilities given to a loss that expects logits: no error, a wrong value.
+twice = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)(class_labels, probabilities)
+print(f"softmax applied twice: {float(twice):.4f} instead of {float(sparse):.4f}")
+# One-hot labels given to the sparse loss, which expects integers: an error.
+try:
+    tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)(one_hot, class_logits)
+except ValueError as error:
+    print("ValueError:", error)
+
 # Regression losses on five predictions, then with the last one far off (an outlier).
 targets = np.array([1.0, 2.0, 3.0, 4.0, 5.0], dtype=np.float32)
 close = np.array([1.5, 2.0, 2.5, 4.0, 5.0], dtype=np.float32)
@@ -87,10 +101,10 @@ for name, loss_fn in regression_losses.items():
           f"with outlier {float(loss_fn(targets, outlier)):7.4f}")
 
 # Precision, recall and AUC of a one-logit classifier: thresholds at 0 for logits.
-batch1_labels = np.array([1, 1, 1, 1, 0, 0, 0, 0], dtype=np.int32)
-batch1_logits = np.array([2.2, 1.4, 0.8, 0.4, 0.2, -1.4, -2.2, -0.8], dtype=np.float32)
-batch2_labels = np.array([0, 0, 0, 1, 1, 0], dtype=np.int32)
-batch2_logits = np.array([1.8, 0.9, 0.5, -0.3, -1.2, -2.0], dtype=np.float32)
+batch1_labels = np.array([1, 1, 1, 0, 0, 0, 1, 0], dtype=np.int32)
+batch1_logits = np.array([2.2, 1.4, 0.8, 0.4, 0.2, 0.6, -1.4, -2.2], dtype=np.float32)
+batch2_labels = np.array([1, 1, 0, 0, 1, 0], dtype=np.int32)
+batch2_logits = np.array([1.8, 0.9, -0.5, -0.3, -1.2, -2.0], dtype=np.float32)
 all_labels = np.concatenate([batch1_labels, batch2_labels])
 all_logits = np.concatenate([batch1_logits, batch2_logits])
 for metric in [tf.keras.metrics.Precision(thresholds=0.0), tf.keras.metrics.Recall(thresholds=0.0),
@@ -121,6 +135,7 @@ optimizers = {"SGD": lambda: tf.keras.optimizers.SGD(learning_rate=0.01),
               "RMSprop": lambda: tf.keras.optimizers.RMSprop(learning_rate=0.001),
               "Adam": lambda: tf.keras.optimizers.Adam(learning_rate=0.001)}
 # Each new model traces new tf.functions; TensorFlow's warning about this retracing is noise here.
+logger_level = tf.get_logger().level
 tf.get_logger().setLevel("ERROR")
 curves = {}
 for name, make_optimizer in optimizers.items():
@@ -138,10 +153,12 @@ for name, make_optimizer in optimizers.items():
     curves[name] = [start_loss] + history.history["val_loss"]
     print(f"{name:15s} validation loss {history.history['val_loss'][-1]:.4f}, "
           f"accuracy {history.history['val_accuracy'][-1]:.4f}")
+tf.get_logger().setLevel(logger_level)  # back to the level it had
 
 fig, ax = plt.subplots(figsize=(6, 3.5))
 for name, losses in curves.items():
     ax.plot(range(args.epochs + 1), losses, "o-", label=name)
+    print(f"{name:15s} validation loss by epoch:", " ".join(f"{loss:.4f}" for loss in losses))
 ax.set_xlabel("epoch")
 ax.set_ylabel("validation loss")
 ax.set_xticks(range(args.epochs + 1))

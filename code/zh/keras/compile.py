@@ -1,5 +1,6 @@
 # compile()：优化器、损失函数和评估指标，用字符串指定与用对象指定。
 import argparse
+import sys
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -8,8 +9,12 @@ import tensorflow as tf
 parser = argparse.ArgumentParser(description="Losses, metrics and optimizers of compile().")
 parser.add_argument("--epochs", type=int, default=3)
 parser.add_argument("--train-images", type=int, default=10000)
-args, _ = parser.parse_known_args()  # 只解析认识的参数：notebook 内核会附加自己的命令行参数
-assert args.train_images <= 58000, "--train-images: at most 58000, the next 2000 validate"
+# 在 notebook 中，sys.argv 里是内核自己的参数：一个也不读。
+args = parser.parse_args([] if "ipykernel" in sys.modules else None)
+if args.epochs < 1:
+    parser.error("--epochs must be at least 1")
+if not 1 <= args.train_images <= 58000:
+    parser.error("--train-images must be between 1 and 58000: the next 2000 validate")
 
 tf.keras.backend.clear_session()  # 清空 Keras 的状态：层的名字从头编号
 tf.keras.utils.set_random_seed(42)
@@ -75,6 +80,15 @@ sparse = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)(class_l
 sparse_prob = tf.keras.losses.SparseCategoricalCrossentropy()(class_labels, probabilities)
 print(f"sparse:      logits {float(sparse):.4f} | probabilities {float(sparse_prob):.4f}")
 
+# 两种错配。把概率交给期望 logits 的损失函数：不报错，值却是错的。
+twice = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)(class_labels, probabilities)
+print(f"softmax applied twice: {float(twice):.4f} instead of {float(sparse):.4f}")
+# 把 one-hot 标签交给期望整数的稀疏损失：报错。
+try:
+    tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)(one_hot, class_logits)
+except ValueError as error:
+    print("ValueError:", error)
+
 # 五个预测值上的回归损失；再让最后一个偏得很远（离群点）。
 targets = np.array([1.0, 2.0, 3.0, 4.0, 5.0], dtype=np.float32)
 close = np.array([1.5, 2.0, 2.5, 4.0, 5.0], dtype=np.float32)
@@ -87,10 +101,10 @@ for name, loss_fn in regression_losses.items():
           f"with outlier {float(loss_fn(targets, outlier)):7.4f}")
 
 # 单个 logit 的分类器的精确率、召回率和 AUC：对 logits，阈值取 0。
-batch1_labels = np.array([1, 1, 1, 1, 0, 0, 0, 0], dtype=np.int32)
-batch1_logits = np.array([2.2, 1.4, 0.8, 0.4, 0.2, -1.4, -2.2, -0.8], dtype=np.float32)
-batch2_labels = np.array([0, 0, 0, 1, 1, 0], dtype=np.int32)
-batch2_logits = np.array([1.8, 0.9, 0.5, -0.3, -1.2, -2.0], dtype=np.float32)
+batch1_labels = np.array([1, 1, 1, 0, 0, 0, 1, 0], dtype=np.int32)
+batch1_logits = np.array([2.2, 1.4, 0.8, 0.4, 0.2, 0.6, -1.4, -2.2], dtype=np.float32)
+batch2_labels = np.array([1, 1, 0, 0, 1, 0], dtype=np.int32)
+batch2_logits = np.array([1.8, 0.9, -0.5, -0.3, -1.2, -2.0], dtype=np.float32)
 all_labels = np.concatenate([batch1_labels, batch2_labels])
 all_logits = np.concatenate([batch1_logits, batch2_logits])
 for metric in [tf.keras.metrics.Precision(thresholds=0.0), tf.keras.metrics.Recall(thresholds=0.0),
@@ -121,6 +135,7 @@ optimizers = {"SGD": lambda: tf.keras.optimizers.SGD(learning_rate=0.01),
               "RMSprop": lambda: tf.keras.optimizers.RMSprop(learning_rate=0.001),
               "Adam": lambda: tf.keras.optimizers.Adam(learning_rate=0.001)}
 # 每个新模型都要重新追踪 tf.function；TensorFlow 对这种重复追踪的警告在这里只是噪声。
+logger_level = tf.get_logger().level
 tf.get_logger().setLevel("ERROR")
 curves = {}
 for name, make_optimizer in optimizers.items():
@@ -138,10 +153,12 @@ for name, make_optimizer in optimizers.items():
     curves[name] = [start_loss] + history.history["val_loss"]
     print(f"{name:15s} validation loss {history.history['val_loss'][-1]:.4f}, "
           f"accuracy {history.history['val_accuracy'][-1]:.4f}")
+tf.get_logger().setLevel(logger_level)  # 恢复原来的级别
 
 fig, ax = plt.subplots(figsize=(6, 3.5))
 for name, losses in curves.items():
     ax.plot(range(args.epochs + 1), losses, "o-", label=name)
+    print(f"{name:15s} validation loss by epoch:", " ".join(f"{loss:.4f}" for loss in losses))
 ax.set_xlabel("epoch")
 ax.set_ylabel("validation loss")
 ax.set_xticks(range(args.epochs + 1))

@@ -25,10 +25,10 @@ for learning_rate in [0.01, 0.1]:
           f"{history.history['val_loss'][-1]:.4f}, accuracy {history.history['val_accuracy'][-1]:.4f}")
 
 # Exercise 2: precision from its two counts, accumulated over the page's two batches.
-batch1_labels = np.array([1, 1, 1, 1, 0, 0, 0, 0], dtype=np.int32)
-batch1_logits = np.array([2.2, 1.4, 0.8, 0.4, 0.2, -1.4, -2.2, -0.8], dtype=np.float32)
-batch2_labels = np.array([0, 0, 0, 1, 1, 0], dtype=np.int32)
-batch2_logits = np.array([1.8, 0.9, 0.5, -0.3, -1.2, -2.0], dtype=np.float32)
+batch1_labels = np.array([1, 1, 1, 0, 0, 0, 1, 0], dtype=np.int32)
+batch1_logits = np.array([2.2, 1.4, 0.8, 0.4, 0.2, 0.6, -1.4, -2.2], dtype=np.float32)
+batch2_labels = np.array([1, 1, 0, 0, 1, 0], dtype=np.int32)
+batch2_logits = np.array([1.8, 0.9, -0.5, -0.3, -1.2, -2.0], dtype=np.float32)
 true_positives = tf.keras.metrics.TruePositives(thresholds=0.0)
 false_positives = tf.keras.metrics.FalsePositives(thresholds=0.0)
 for number, (labels, logits) in enumerate([(batch1_labels, batch1_logits),
