@@ -5,8 +5,9 @@ table of contents of its own (its part of _toc.yml) and a configuration of its o
 (_config.yml plus the LaTeX settings below), written under _build/pdf/. Sphinx writes the
 LaTeX; `front_matter` turns the preface into an unnumbered chapter, so that the first real
 chapter is chapter 1, and `solutions_appendix` moves each page's worked solutions into an
-appendix of their own (the site folds them under each page instead); latexmk then makes
-the PDF.
+appendix of their own (the site folds them under each page instead), and
+`closing_sections_last` moves each chapter's summary and further reading after its
+sections; latexmk then makes the PDF.
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ TITLES = {"zh": "TensorFlow 2：从张量到模型", "en": "TensorFlow 2: From T
 AUTHORS = {"zh": "《从张量到模型》编写组", "en": "The From-Tensors-to-Models authors"}
 PREFACE = {"zh": "前言", "en": "Preface"}
 SOLUTIONS = {"zh": "参考答案", "en": "Solutions"}
+CLOSING = {"zh": "小结", "en": "Summary"}  # a chapter page's closing sections start here
 APPENDIX_TITLE = {"zh": "练习参考答案", "en": "Solutions to the exercises"}
 # Chinese text appears in both editions (code, outputs, the terminology table).
 CJK = (r"\usepackage{xeCJK}" "\n"
@@ -65,7 +67,9 @@ def language_config(layout: Layout, lang: str) -> dict:
         name: str(layout.root / path) for name, path in config["sphinx"]["local_extensions"].items()}
     sphinx = config.setdefault("sphinx", {}).setdefault("config", {})
     config["author"] = AUTHORS[lang]
-    elements = {"preamble": CJK, "papersize": "a4paper"}
+    # Sphinx's Chinese default adds \xeCJKVerbAddon to verbatim, which sets each Chinese
+    # character two Latin code widths apart: comments in code came out letter-spaced.
+    elements = {"preamble": CJK, "papersize": "a4paper", "fvset": r"\fvset{fontsize=\small}"}
     if lang == "zh":  # ctex sets the headings; babel's English captions would win otherwise
         elements.update({"babel": "", "fncychap": "", "preamble": CJK + ZH_CONVENTIONS})
     sphinx.update({"language": "zh_CN" if lang == "zh" else "en", "latex_use_xindy": False,
@@ -147,6 +151,28 @@ def solutions_appendix(tex: str, lang: str) -> str:
     return tex[:at] + chapter + tex[at:]
 
 
+def closing_sections_last(tex: str, lang: str) -> str:
+    """A chapter's index page holds its introduction and its closing sections (summary,
+    further reading); Sphinx puts the whole page before the chapter's section pages. On the
+    site that is one page among others; in print the summary belongs after the sections:
+    move it, from its heading to the end of the index page, to the end of the chapter."""
+    heading = re.compile(r"\\section\{" + CLOSING[lang] + r"\}\n")
+    pos = 0
+    while (found := heading.search(tex, pos)) is not None:
+        page_end = tex.find("\\sphinxstepscope", found.end())
+        if page_end < 0:
+            break
+        closing = tex[found.start():page_end]
+        rest = tex[page_end:]
+        ends = [m.start() for m in re.finditer(r"\\sphinxstepscope\n+(?:\\label\{[^\n]*\}\n+)*"
+                                              r"(?:\\chapter|\\appendix)|\\appendix\n|"
+                                              r"\\renewcommand\{\\indexname\}|\\end\{document\}", rest)]
+        chapter_end = ends[0] if ends else len(rest)
+        tex = (tex[:found.start()] + rest[:chapter_end] + closing + rest[chapter_end:])
+        pos = found.start() + chapter_end + len(closing)
+    return tex
+
+
 def build(layout: Layout, lang: str, jupyter_book: str) -> Path:
     """Build one language's PDF; return its path. Raise RuntimeError naming the log."""
     work = layout.root / "_build" / "pdf" / lang
@@ -166,6 +192,7 @@ def build(layout: Layout, lang: str, jupyter_book: str) -> Path:
         if done.returncode == 0 and tex.exists():
             arranged = front_matter(tex.read_text(encoding="utf-8"), lang)
             arranged = solutions_appendix(number_exercises_per_page(arranged, lang), lang)
+            arranged = closing_sections_last(arranged, lang)
             tex.write_text(arranged, "utf-8")
             done = subprocess.run(["make", "-C", str(latex), "all-pdf", "LATEXMKOPTS=-silent"],
                                   stdout=out, stderr=subprocess.STDOUT)

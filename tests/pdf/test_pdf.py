@@ -140,3 +140,26 @@ def test_solutions_are_an_appendix_numbered_per_page(lang):
     assert numbers and max(numbers) <= 6, f"exercises numbered through the book: {max(numbers)}"
     if lang == "zh":
         assert "解答 练习" not in after and "Solution to" not in after, "English or machine titles left"
+
+
+def test_chinese_in_code_is_not_letter_spaced():
+    """Code comments in Chinese read as words (xeCJK's verbatim add-on spaced each character)."""
+    spaced = re.findall(r"(?:[\u4e00-\u9fff] ){6,}[\u4e00-\u9fff]", text_of("zh"))
+    assert not spaced, f"letter-spaced Chinese: {spaced[:3]}"
+
+
+CLOSING = {"zh": ("小结", "延伸阅读"), "en": ("Summary", "Further reading")}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_chapters_summary_follows_its_sections(lang):
+    """In print a chapter ends with its summary and further reading, after its sections:
+    in the LaTeX the PDF was made from, the page after a summary starts a new chapter."""
+    tex = (ROOT / "_build" / "pdf" / lang / "_build" / "latex" / f"book-{lang}.tex").read_text("utf-8")
+    summaries = [m.end() for m in re.finditer(r"\\section\{" + CLOSING[lang][0] + r"\}", tex)]
+    assert len(summaries) >= 4  # chapter 1 and the chapters with section pages
+    for at in summaries:
+        page = re.compile(r"\\sphinxstepscope\s*(?:\\label\{[^\n]*\}\s*)*\\(chapter|section)\{([^}]*)")
+        following = page.search(tex, at)
+        assert following is None or following[1] == "chapter", \
+            f"the section page {following[2]!r} comes after a chapter's summary"
