@@ -364,12 +364,12 @@ def dqn(ax):
                    ha="center", fontsize=9)
     ax.add_patch(FancyArrowPatch((1.65, 3.7), (6.1, 3.7), arrowstyle="-|>", mutation_scale=12,
                                  color=GREY, lw=1.3))
-    words_and_math(ax, 3.9, 3.0, _("state, reward", "状态、奖励"), "$s_{t+1},\\ r_t$",
+    words_and_math(ax, 3.9, 3.0, _("state, reward", "状态、奖励"), "$s_{t+1},\\ r_{t+1}$",
                    gap=0.02, ha="center", fontsize=9)
     # Every transition is stored.
     ax.add_patch(FancyArrowPatch((0, 3.4), (0, 0.6), arrowstyle="-|>", mutation_scale=12,
                                  color=GREEN, lw=1.3))
-    words_and_math(ax, -0.15, 2.0, _("store", "存入"), "$(s, a, r, s', \\mathrm{done})$",
+    words_and_math(ax, -0.15, 2.0, _("store", "存入"), "$(s, a, r, s', \\mathrm{terminated})$",
                    gap=0.05, ha="right", fontsize=9)
     # A random minibatch trains the Q-network.
     ax.add_patch(FancyArrowPatch((1.65, 0.3), (6.6, 3.4), arrowstyle="-|>", mutation_scale=12,

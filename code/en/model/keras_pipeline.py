@@ -1,5 +1,6 @@
 # The Keras pipeline: Sequential and Functional models, compile, fit, evaluate.
 import argparse
+import sys
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -7,7 +8,10 @@ import tensorflow as tf
 
 parser = argparse.ArgumentParser(description="Train the MLP with compile() and fit().")
 parser.add_argument("--epochs", type=int, default=5)
-args, _ = parser.parse_known_args()
+# In a notebook the kernel's own arguments are in sys.argv: read none of them there.
+args = parser.parse_args([] if "ipykernel" in sys.modules else None)
+if args.epochs < 1:
+    parser.error("--epochs must be at least 1")
 tf.keras.backend.clear_session()  # a clean Keras state: fresh layer names
 tf.keras.utils.set_random_seed(42)
 tf.config.experimental.enable_op_determinism()
@@ -72,3 +76,13 @@ print(f"test loss {test_loss:.4f}, test accuracy {test_accuracy:.4f}")
 probabilities = tf.nn.softmax(functional.predict(test_x[:5], verbose=0)).numpy()
 print("first five predictions:", probabilities.argmax(axis=1), "labels:", test_y[:5])
 print("their probabilities:", " ".join(f"{p:.3f}" for p in probabilities.max(axis=1)))
+
+# compile() with positional arguments: the metrics become loss_weights, and fit() fails.
+wrong = tf.keras.Sequential([tf.keras.Input(shape=(28, 28)), tf.keras.layers.Flatten(),
+                             tf.keras.layers.Dense(10)])
+wrong.compile(tf.keras.optimizers.Adam(), tf.keras.losses.SparseCategoricalCrossentropy(
+    from_logits=True), [tf.keras.metrics.SparseCategoricalAccuracy(name="accuracy")])
+try:
+    wrong.fit(train_x[:100], train_y[:100], verbose=0)
+except TypeError as error:
+    print("TypeError:", str(error).split(". ")[0])

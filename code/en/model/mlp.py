@@ -1,5 +1,6 @@
 # Image classification on Fashion-MNIST with a multilayer perceptron, trained by hand.
 import argparse
+import sys
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -9,7 +10,10 @@ parser = argparse.ArgumentParser(description="Train an MLP on Fashion-MNIST.")
 parser.add_argument("--epochs", type=int, default=10)
 parser.add_argument("--batch-size", type=int, default=128)
 parser.add_argument("--learning-rate", type=float, default=2e-3)
-args, _ = parser.parse_known_args()  # known only: a notebook kernel adds its own arguments
+# In a notebook the kernel's own arguments are in sys.argv: read none of them there.
+args = parser.parse_args([] if "ipykernel" in sys.modules else None)
+if min(args.epochs, args.batch_size) < 1 or args.learning_rate <= 0:
+    parser.error("--epochs and --batch-size must be at least 1, --learning-rate above 0")
 
 tf.keras.backend.clear_session()  # a clean Keras state: layer names start again at "dense"
 tf.keras.utils.set_random_seed(42)

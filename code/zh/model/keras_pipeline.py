@@ -1,5 +1,6 @@
 # Keras 训练流程（Keras Pipeline）：Sequential 与 Functional 模型，compile、fit、evaluate。
 import argparse
+import sys
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -7,7 +8,10 @@ import tensorflow as tf
 
 parser = argparse.ArgumentParser(description="Train the MLP with compile() and fit().")
 parser.add_argument("--epochs", type=int, default=5)
-args, _ = parser.parse_known_args()
+# 在 notebook 中，sys.argv 里是内核自己的参数：那里一个也不读。
+args = parser.parse_args([] if "ipykernel" in sys.modules else None)
+if args.epochs < 1:
+    parser.error("--epochs must be at least 1")
 tf.keras.backend.clear_session()  # 清空 Keras 的状态：层的名字从头编号
 tf.keras.utils.set_random_seed(42)
 tf.config.experimental.enable_op_determinism()
@@ -72,3 +76,13 @@ print(f"test loss {test_loss:.4f}, test accuracy {test_accuracy:.4f}")
 probabilities = tf.nn.softmax(functional.predict(test_x[:5], verbose=0)).numpy()
 print("first five predictions:", probabilities.argmax(axis=1), "labels:", test_y[:5])
 print("their probabilities:", " ".join(f"{p:.3f}" for p in probabilities.max(axis=1)))
+
+# 按位置给 compile() 传参：评估指标成了 loss_weights，fit() 随即失败。
+wrong = tf.keras.Sequential([tf.keras.Input(shape=(28, 28)), tf.keras.layers.Flatten(),
+                             tf.keras.layers.Dense(10)])
+wrong.compile(tf.keras.optimizers.Adam(), tf.keras.losses.SparseCategoricalCrossentropy(
+    from_logits=True), [tf.keras.metrics.SparseCategoricalAccuracy(name="accuracy")])
+try:
+    wrong.fit(train_x[:100], train_y[:100], verbose=0)
+except TypeError as error:
+    print("TypeError:", str(error).split(". ")[0])

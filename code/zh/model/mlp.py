@@ -1,5 +1,6 @@
 # 在 Fashion-MNIST 上做图像分类：多层感知机，训练循环亲手编写。
 import argparse
+import sys
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -9,7 +10,10 @@ parser = argparse.ArgumentParser(description="Train an MLP on Fashion-MNIST.")
 parser.add_argument("--epochs", type=int, default=10)
 parser.add_argument("--batch-size", type=int, default=128)
 parser.add_argument("--learning-rate", type=float, default=2e-3)
-args, _ = parser.parse_known_args()  # 只取认识的参数：notebook 内核会附加自己的参数
+# 在 notebook 中，sys.argv 里是内核自己的参数：那里一个也不读。
+args = parser.parse_args([] if "ipykernel" in sys.modules else None)
+if min(args.epochs, args.batch_size) < 1 or args.learning_rate <= 0:
+    parser.error("--epochs and --batch-size must be at least 1, --learning-rate above 0")
 
 tf.keras.backend.clear_session()  # 清空 Keras 的状态：层的名字从 "dense" 重新编号
 tf.keras.utils.set_random_seed(42)

@@ -12,7 +12,10 @@ parser.add_argument("--steps", type=int, default=400)
 parser.add_argument("--seq-length", type=int, default=32)
 parser.add_argument("--batch-size", type=int, default=128)
 parser.add_argument("--units", type=int, default=128)
-args, _ = parser.parse_known_args()
+# 在 notebook 中，sys.argv 里是内核自己的参数：那里一个也不读。
+args = parser.parse_args([] if "ipykernel" in sys.modules else None)
+if min(args.steps, args.seq_length, args.batch_size, args.units) < 1:
+    parser.error("--steps, --seq-length, --batch-size and --units must be at least 1")
 tf.keras.backend.clear_session()  # 清空 Keras 的状态：层的名字从头编号
 tf.keras.utils.set_random_seed(42)
 tf.config.experimental.enable_op_determinism()
@@ -104,6 +107,8 @@ def train_step(inputs, targets):
 losses = []
 for step in range(1, args.steps + 1):
     losses.append(float(train_step(*chars.get_batch(args.seq_length, args.batch_size))))
+    if step == 1:  # 第一个批次的损失，在第一次更新之前算出
+        print(f"step {step:5d}: loss {losses[0]:.3f} (this batch alone, before any update)")
     if step % 100 == 0:
         print(f"step {step:5d}: loss {np.mean(losses[-100:]):.3f}")
 

@@ -87,8 +87,9 @@ print(f"2024: parabola {to_price(np.polyval(exact, x_2024)):.2f}, "
 
 # 练习 4：用更大的学习率对直线做梯度下降。
 hessian = 2 * np.array([[np.mean(X**2), np.mean(X)], [np.mean(X), 1.0]])
-largest = np.linalg.eigvalsh(hessian).max()
-print(f"largest eigenvalue {largest:.4f}: converges for learning rates below {2 / largest:.4f}")
+smallest, largest = np.linalg.eigvalsh(hessian)  # 按从小到大的顺序
+print(f"eigenvalues {smallest:.4f} and {largest:.4f}: converges for learning rates below "
+      f"{2 / largest:.4f}, fastest at {2 / (largest + smallest):.4f}")
 for learning_rate in [0.5, 0.7, 0.8, 1.0, 1.5]:
     a_, b_, losses = 0.0, 0.0, []
     with np.errstate(over="ignore", invalid="ignore"):  # 发散时 float32 会溢出
