@@ -1,4 +1,4 @@
-# Custom layers: Lambda, a savable dense layer, two inputs and outputs, noise, layer normalization.
+# Custom layers: Lambda, per-feature scales, two inputs and outputs, a feature mask, layer norm.
 import os
 import re
 import tempfile
@@ -11,135 +11,178 @@ tf.keras.utils.set_random_seed(42)
 tf.config.experimental.enable_op_determinism()
 folder = tempfile.mkdtemp()  # the saved models go here, never into the repository
 
-# A layer without weights, from a function: an exponential output keeps predictions positive.
-exponential = tf.keras.layers.Lambda(lambda x: tf.exp(x), name="exponential")
-print(exponential(tf.constant([[-1.0, 0.0, 1.0, 2.0]])).numpy().round(4))
-positive_model = tf.keras.Sequential([tf.keras.Input(shape=(3,)), tf.keras.layers.Dense(2),
-                                      exponential])
-inputs = np.array([[0.5, -1.0, 2.0]], dtype=np.float32)
-print("outputs:", positive_model(inputs).numpy().round(4))
+
+def make_data(n, seed, outliers=0.02):
+    """The chapter's regression task: 8 features, a smooth nonlinear target with Gaussian
+    noise of standard deviation 0.1, and a fraction `outliers` of the targets replaced by
+    gross errors (what a robust loss must ignore)."""
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-2.0, 2.0, size=(n, 8)).astype(np.float32)
+    y = (np.sin(1.5 * x[:, 0]) + 0.5 * x[:, 1] * x[:, 2] + 0.25 * x[:, 3] ** 2
+         - 0.5 * np.abs(x[:, 4]) + 0.3 * x[:, 5])  # x[:, 6] and x[:, 7] do not matter
+    y = y + rng.normal(0.0, 0.1, size=n)
+    gross = rng.random(n) < outliers
+    y[gross] += rng.normal(0.0, 5.0, size=int(gross.sum()))
+    return x, y.astype(np.float32).reshape(-1, 1)
+
+
+x_train, y_train = make_data(20000, seed=1)
+x_test, y_test = make_data(5000, seed=2, outliers=0.0)
+
+
+def least_squares_mse(train_features, test_features):  # a linear fit with a bias column
+    column = np.ones([len(train_features), 1], np.float32)
+    coefficients = np.linalg.lstsq(np.hstack([train_features, column]), y_train, rcond=None)[0]
+    predictions = test_features @ coefficients[:-1] + coefficients[-1]
+    return float(np.mean((predictions - y_test) ** 2))
+
+
+# A layer without weights, from a function: each feature followed by its square.
+with_squares = tf.keras.layers.Lambda(lambda x: tf.concat([x, tf.square(x)], axis=-1),
+                                      name="with_squares")
+print(with_squares(tf.constant([[-1.0, 0.5, 2.0]])).numpy())
+print(f"least squares on x: test MSE {least_squares_mse(x_train, x_test):.4f} | "
+      f"on x and x**2: {least_squares_mse(with_squares(x_train), with_squares(x_test)):.4f}")
 
 # Saving works; loading refuses the lambda's Python bytecode unless told it is trusted.
+squares_model = tf.keras.Sequential([tf.keras.Input(shape=(8,)), with_squares,
+                                     tf.keras.layers.Dense(1)])
 lambda_path = os.path.join(folder, "with_lambda.keras")
-positive_model.save(lambda_path)
+squares_model.save(lambda_path)
 try:
     tf.keras.models.load_model(lambda_path)
 except ValueError as error:
     print("ValueError:", error)
 unsafe = tf.keras.models.load_model(lambda_path, safe_mode=False)
 try:
-    unsafe(inputs)
+    unsafe(x_test[:2])
 except NameError as error:  # the bytecode came back, the module it used did not
     print("NameError:", re.search(r"name '\w+' is not defined", str(error)).group(0))
 
 
-# A dense layer that can be saved, cloned and reloaded: it knows its own configuration.
+# A layer that learns one scale per feature; it knows its configuration, so it can be
+# saved, reloaded and cloned.
 @tf.keras.utils.register_keras_serializable(package="book")
-class FullyConnected(tf.keras.layers.Layer):
-    def __init__(self, units, activation=None, kernel_initializer="glorot_uniform", **kwargs):
+class FeatureScale(tf.keras.layers.Layer):
+    def __init__(self, initializer="ones", regularizer=None, **kwargs):
         super().__init__(**kwargs)
-        self.activation = tf.keras.activations.get(activation)
-        self.kernel_initializer = tf.keras.initializers.get(kernel_initializer)
-        self.units = units
+        self.initializer = tf.keras.initializers.get(initializer)
+        self.regularizer = tf.keras.regularizers.get(regularizer)
 
     def build(self, input_shape):
-        self.kernel = self.add_weight(shape=(input_shape[-1], self.units),
-                                      initializer=self.kernel_initializer, name="kernel")
-        self.bias = self.add_weight(shape=(self.units,), initializer="zeros", name="bias")
+        self.scale = self.add_weight(shape=(input_shape[-1],), initializer=self.initializer,
+                                     regularizer=self.regularizer, name="scale")
 
     def call(self, inputs):
-        return self.activation(inputs @ self.kernel + self.bias)
+        return inputs * self.scale
 
     def compute_output_shape(self, input_shape):  # symbolic inputs: the shape without a call
-        return tuple(input_shape[:-1]) + (self.units,)
+        return input_shape
 
     def get_config(self):  # everything __init__ needs to make the same layer again
-        return {**super().get_config(), "units": self.units,
-                "activation": tf.keras.activations.serialize(self.activation),
-                "kernel_initializer": tf.keras.initializers.serialize(self.kernel_initializer)}
+        return {**super().get_config(),
+                "initializer": tf.keras.initializers.serialize(self.initializer),
+                "regularizer": tf.keras.regularizers.serialize(self.regularizer)}
 
 
-hidden = FullyConnected(4, activation="relu", kernel_initializer="he_normal", name="hidden")
-config = hidden.get_config()
-print({key: config[key] for key in ["name", "units", "activation"]},
-      "| initializer:", config["kernel_initializer"]["class_name"])
-print("symbolic output:", hidden(tf.keras.Input(shape=(3,))).shape,
-      "| compute_output_shape:", hidden.compute_output_shape((None, 7, 3)))
-twin = FullyConnected.from_config(config)  # same configuration, no weights yet
-print("twin:", twin.name, twin.units, twin.activation.__name__, "| built:", twin.built)
+scaling = FeatureScale(regularizer=tf.keras.regularizers.L1(0.01), name="scaling")
+config = scaling.get_config()
+print({key: config[key] for key in ["name", "initializer", "regularizer"]})
+print("symbolic output:", scaling(tf.keras.Input(shape=(8,))).shape,
+      "| compute_output_shape:", scaling.compute_output_shape((None, 7, 8)))
+twin = FeatureScale.from_config(config)  # same configuration, no weights yet
+print("twin:", twin.name, type(twin.regularizer).__name__, "| built:", twin.built)
 try:
-    FullyConnected(4, dynamic=True)  # Keras 2's flag for a layer that must run eagerly
+    FeatureScale(dynamic=True)  # Keras 2's flag for a layer that must run eagerly
 except ValueError as error:
     print("ValueError:", error)
 
-# In a model, the layer is saved by name and configuration, and loads in safe mode.
-dense_model = tf.keras.Sequential([tf.keras.Input(shape=(3,)), hidden, FullyConnected(1)])
-dense_path = os.path.join(folder, "with_fully_connected.keras")
-dense_model.save(dense_path)
-reloaded = tf.keras.models.load_model(dense_path)
-print([type(layer).__name__ for layer in reloaded.layers],
-      "| same outputs:", np.array_equal(reloaded(inputs), dense_model(inputs)))
+# Trained in front of an MLP, the L1 penalty pushes the scales of useless features to zero.
+scaled_mlp = tf.keras.Sequential([tf.keras.Input(shape=(8,)), scaling,
+                                  tf.keras.layers.Dense(64, activation="relu"),
+                                  tf.keras.layers.Dense(64, activation="relu"),
+                                  tf.keras.layers.Dense(1)])
+scaled_mlp.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=2e-3), loss="mse")
+scaled_mlp.fit(x_train, y_train, epochs=10, batch_size=128, verbose=0)
+print("|scale| of x0..x7:", np.abs(scaling.scale.numpy()).round(3))
+print(f"test MSE {scaled_mlp.evaluate(x_test, y_test, verbose=0):.4f}")
+
+# Saved by class name and configuration, it loads in safe mode; a clone gets fresh weights.
+scaled_path = os.path.join(folder, "scaled_mlp.keras")
+scaled_mlp.save(scaled_path)
+reloaded = tf.keras.models.load_model(scaled_path)
+print(type(reloaded.layers[0]).__name__, "| same predictions:",
+      np.array_equal(reloaded.predict(x_test, verbose=0), scaled_mlp.predict(x_test, verbose=0)))
+clone = tf.keras.models.clone_model(scaled_mlp)  # the architecture, from each layer's config
+print(type(clone.layers[0]).__name__, type(clone.layers[0].regularizer).__name__,
+      "| clone's scales:", clone.layers[0].scale.numpy())
 
 
-# Several inputs and several outputs: call() takes a list and returns a list.
-class SumAndProduct(tf.keras.layers.Layer):
+# Two inputs and two outputs: call() takes a list and returns a list.
+class Blend(tf.keras.layers.Layer):
+    def build(self, input_shapes):
+        self.logit = self.add_weight(shape=(), initializer="zeros", name="logit")
+
     def call(self, inputs):
-        a, b = inputs
-        return [a + b, a * b]
+        first, second = inputs
+        share = tf.sigmoid(self.logit)  # between 0 and 1; 0.5 at the start
+        blended = share * first + (1.0 - share) * second
+        return [blended, tf.ones_like(first) * share]  # the blend and the share it used
 
     def compute_output_shape(self, input_shapes):
         return [input_shapes[0], input_shapes[0]]
 
 
-input_a = tf.keras.Input(shape=(2,), name="a")
-input_b = tf.keras.Input(shape=(2,), name="b")
-total, product = SumAndProduct(name="sum_and_product")([input_a, input_b])
-pair_model = tf.keras.Model(inputs=[input_a, input_b], outputs=[total, product])
-print("outputs:", [tuple(output.shape) for output in pair_model.outputs])
-a = np.array([[1.0, 2.0], [3.0, 4.0]], dtype=np.float32)
-b = np.array([[10.0, 20.0], [0.5, -1.0]], dtype=np.float32)
-sums, products = pair_model([a, b])
-print("a + b:", sums.numpy().tolist(), "| a * b:", products.numpy().tolist())
+linear_input = tf.keras.Input(shape=(1,), name="linear")
+mlp_input = tf.keras.Input(shape=(1,), name="mlp")
+blended, share = Blend(name="blend")([linear_input, mlp_input])
+blend_model = tf.keras.Model(inputs=[linear_input, mlp_input], outputs=[blended, share])
+print("outputs:", [tuple(output.shape) for output in blend_model.outputs])
+first = np.array([[1.0], [3.0]], dtype=np.float32)
+second = np.array([[2.0], [-1.0]], dtype=np.float32)
+blend_model.get_layer("blend").logit.assign(np.log(3.0))  # a share of 3/4 for the first
+blended, share = blend_model([first, second])
+print("blend:", blended.numpy().ravel().tolist(), "| share:", share.numpy().ravel().tolist())
 
 
-# A layer that adds Gaussian noise in training only: call() takes a `training` argument.
-class TrainingNoise(tf.keras.layers.Layer):
-    def __init__(self, stddev, seed=None, **kwargs):
+# A layer that hides random features in training only: call() takes a `training` argument.
+class FeatureMask(tf.keras.layers.Layer):
+    def __init__(self, rate, seed=None, **kwargs):
         super().__init__(**kwargs)
-        self.stddev, self.seed = stddev, seed
+        self.rate, self.seed = rate, seed
         self.seed_generator = tf.keras.random.SeedGenerator(seed)  # Keras 3's random state
 
-    def call(self, inputs, training=False):
+    def call(self, inputs, training=None):
         if training:
-            noise = tf.keras.random.normal(tf.shape(inputs), stddev=self.stddev,
-                                           seed=self.seed_generator)
-            return inputs + noise
+            draws = tf.keras.random.uniform(tf.keras.ops.shape(inputs), seed=self.seed_generator)
+            return tf.where(draws < self.rate, tf.zeros_like(inputs), inputs)
         return inputs
 
     def get_config(self):
-        return {**super().get_config(), "stddev": self.stddev, "seed": self.seed}
+        return {**super().get_config(), "rate": self.rate, "seed": self.seed}
 
 
-noise = TrainingNoise(stddev=0.5, seed=1)
-zeros = tf.zeros([10000, 1])
-print(f"training=True:  std {float(tf.math.reduce_std(noise(zeros, training=True))):.4f}")
-print(f"training=False: std {float(tf.math.reduce_std(noise(zeros, training=False))):.4f}")
+mask = FeatureMask(rate=0.25, seed=1)
+batch = x_test[:1000]
+for training in [True, False, None]:
+    hidden = float(tf.reduce_mean(tf.cast(mask(batch, training=training) == 0.0, tf.float32)))
+    print(f"training={training}: share of features set to zero {hidden:.4f}")
 
 # In a model: fit() calls it with training=True, evaluate() and predict() with training=False.
-x = np.linspace(-1, 1, 256, dtype=np.float32).reshape(-1, 1)
-y = 2 * x  # the Dense layer below is set to exactly y = 2x
-noisy_model = tf.keras.Sequential([tf.keras.Input(shape=(1,)), TrainingNoise(0.5, seed=2),
-                                   tf.keras.layers.Dense(1)])
-noisy_model.layers[-1].set_weights([np.array([[2.0]], np.float32), np.zeros(1, np.float32)])
+column = np.ones([len(x_train), 1], np.float32)
+coefficients = np.linalg.lstsq(np.hstack([x_train, column]), y_train, rcond=None)[0]
+masked_linear = tf.keras.Sequential([tf.keras.Input(shape=(8,)), FeatureMask(0.25, seed=2),
+                                     tf.keras.layers.Dense(1)])
+masked_linear.layers[-1].set_weights([coefficients[:-1], coefficients[-1]])  # the fit above
 for training in [True, False]:
-    error = float(tf.reduce_mean((noisy_model(x, training=training) - y) ** 2))
-    print(f"model(x, training={training}): MSE {error:.4f}")
-noisy_model.compile(optimizer=tf.keras.optimizers.SGD(learning_rate=0.0), loss="mse")  # no updates
-history = noisy_model.fit(x, y, epochs=1, batch_size=64, verbose=0)
+    error = float(tf.reduce_mean((masked_linear(x_test, training=training) - y_test) ** 2))
+    print(f"model(x, training={training}): test MSE {error:.4f}")
+masked_linear.compile(optimizer=tf.keras.optimizers.SGD(learning_rate=0.0), loss="mse")
+history = masked_linear.fit(x_test, y_test, epochs=1, batch_size=100, verbose=0)  # no updates
 print(f"fit loss {history.history['loss'][0]:.4f} | "
-      f"evaluate loss {noisy_model.evaluate(x, y, verbose=0):.4f}")
-print("predict twice, same:", np.array_equal(noisy_model.predict(x, verbose=0),
-                                             noisy_model.predict(x, verbose=0)))
+      f"evaluate loss {masked_linear.evaluate(x_test, y_test, verbose=0):.4f}")
+print("predict twice, same:", np.array_equal(masked_linear.predict(x_test, verbose=0),
+                                             masked_linear.predict(x_test, verbose=0)))
 
 
 # Layer normalization: each sample's features are normalized, then scaled and shifted.

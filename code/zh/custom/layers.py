@@ -1,4 +1,4 @@
-# 自定义层：Lambda 层、能保存的全连接层、两个输入两个输出的层、噪声层、层归一化。
+# 自定义层：Lambda 层、逐特征缩放层、两个输入两个输出的层、特征遮盖层、层归一化。
 import os
 import re
 import tempfile
@@ -9,140 +9,183 @@ import tensorflow as tf
 tf.keras.backend.clear_session()  # 清空 Keras 的状态：层的名字从头编号
 tf.keras.utils.set_random_seed(42)
 tf.config.experimental.enable_op_determinism()
-folder = tempfile.mkdtemp()  # 保存的模型都放在这里，绝不放进仓库
+folder = tempfile.mkdtemp()  # 保存的模型放在这里，绝不写进仓库
 
-# 由函数得到的无权重层：输出取指数，预测值就总是正的。
-exponential = tf.keras.layers.Lambda(lambda x: tf.exp(x), name="exponential")
-print(exponential(tf.constant([[-1.0, 0.0, 1.0, 2.0]])).numpy().round(4))
-positive_model = tf.keras.Sequential([tf.keras.Input(shape=(3,)), tf.keras.layers.Dense(2),
-                                      exponential])
-inputs = np.array([[0.5, -1.0, 2.0]], dtype=np.float32)
-print("outputs:", positive_model(inputs).numpy().round(4))
 
-# 保存没有问题；加载时却拒绝 lambda 的 Python 字节码，除非声明它可信。
+def make_data(n, seed, outliers=0.02):
+    """The chapter's regression task: 8 features, a smooth nonlinear target with Gaussian
+    noise of standard deviation 0.1, and a fraction `outliers` of the targets replaced by
+    gross errors (what a robust loss must ignore)."""
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-2.0, 2.0, size=(n, 8)).astype(np.float32)
+    y = (np.sin(1.5 * x[:, 0]) + 0.5 * x[:, 1] * x[:, 2] + 0.25 * x[:, 3] ** 2
+         - 0.5 * np.abs(x[:, 4]) + 0.3 * x[:, 5])  # x[:, 6] 和 x[:, 7] 与目标无关
+    y = y + rng.normal(0.0, 0.1, size=n)
+    gross = rng.random(n) < outliers
+    y[gross] += rng.normal(0.0, 5.0, size=int(gross.sum()))
+    return x, y.astype(np.float32).reshape(-1, 1)
+
+
+x_train, y_train = make_data(20000, seed=1)
+x_test, y_test = make_data(5000, seed=2, outliers=0.0)
+
+
+def least_squares_mse(train_features, test_features):  # 加一列 1 作偏置的线性拟合
+    column = np.ones([len(train_features), 1], np.float32)
+    coefficients = np.linalg.lstsq(np.hstack([train_features, column]), y_train, rcond=None)[0]
+    predictions = test_features @ coefficients[:-1] + coefficients[-1]
+    return float(np.mean((predictions - y_test) ** 2))
+
+
+# 由函数得到的无权重层：每个特征后面接上它的平方。
+with_squares = tf.keras.layers.Lambda(lambda x: tf.concat([x, tf.square(x)], axis=-1),
+                                      name="with_squares")
+print(with_squares(tf.constant([[-1.0, 0.5, 2.0]])).numpy())
+print(f"least squares on x: test MSE {least_squares_mse(x_train, x_test):.4f} | "
+      f"on x and x**2: {least_squares_mse(with_squares(x_train), with_squares(x_test)):.4f}")
+
+# 保存没有问题；加载时，除非声明文件可信，否则拒绝 lambda 的 Python 字节码。
+squares_model = tf.keras.Sequential([tf.keras.Input(shape=(8,)), with_squares,
+                                     tf.keras.layers.Dense(1)])
 lambda_path = os.path.join(folder, "with_lambda.keras")
-positive_model.save(lambda_path)
+squares_model.save(lambda_path)
 try:
     tf.keras.models.load_model(lambda_path)
 except ValueError as error:
     print("ValueError:", error)
 unsafe = tf.keras.models.load_model(lambda_path, safe_mode=False)
 try:
-    unsafe(inputs)
-except NameError as error:  # 字节码回来了，它用到的模块却没有回来
+    unsafe(x_test[:2])
+except NameError as error:  # 字节码回来了，它用到的模块却没有
     print("NameError:", re.search(r"name '\w+' is not defined", str(error)).group(0))
 
 
-# 能保存、克隆和重新加载的全连接层：它知道自己的配置。
+# 为每个特征学习一个缩放系数的层；它知道自己的配置，因此可以
+# 保存、重新加载和克隆。
 @tf.keras.utils.register_keras_serializable(package="book")
-class FullyConnected(tf.keras.layers.Layer):
-    def __init__(self, units, activation=None, kernel_initializer="glorot_uniform", **kwargs):
+class FeatureScale(tf.keras.layers.Layer):
+    def __init__(self, initializer="ones", regularizer=None, **kwargs):
         super().__init__(**kwargs)
-        self.activation = tf.keras.activations.get(activation)
-        self.kernel_initializer = tf.keras.initializers.get(kernel_initializer)
-        self.units = units
+        self.initializer = tf.keras.initializers.get(initializer)
+        self.regularizer = tf.keras.regularizers.get(regularizer)
 
     def build(self, input_shape):
-        self.kernel = self.add_weight(shape=(input_shape[-1], self.units),
-                                      initializer=self.kernel_initializer, name="kernel")
-        self.bias = self.add_weight(shape=(self.units,), initializer="zeros", name="bias")
+        self.scale = self.add_weight(shape=(input_shape[-1],), initializer=self.initializer,
+                                     regularizer=self.regularizer, name="scale")
 
     def call(self, inputs):
-        return self.activation(inputs @ self.kernel + self.bias)
+        return inputs * self.scale
 
-    def compute_output_shape(self, input_shape):  # 符号输入：不调用 call 就得出形状
-        return tuple(input_shape[:-1]) + (self.units,)
+    def compute_output_shape(self, input_shape):  # 符号输入：不调用 call 也能给出形状
+        return input_shape
 
-    def get_config(self):  # __init__ 重建同样的层所需的一切
-        return {**super().get_config(), "units": self.units,
-                "activation": tf.keras.activations.serialize(self.activation),
-                "kernel_initializer": tf.keras.initializers.serialize(self.kernel_initializer)}
+    def get_config(self):  # __init__ 重建同一个层所需的全部参数
+        return {**super().get_config(),
+                "initializer": tf.keras.initializers.serialize(self.initializer),
+                "regularizer": tf.keras.regularizers.serialize(self.regularizer)}
 
 
-hidden = FullyConnected(4, activation="relu", kernel_initializer="he_normal", name="hidden")
-config = hidden.get_config()
-print({key: config[key] for key in ["name", "units", "activation"]},
-      "| initializer:", config["kernel_initializer"]["class_name"])
-print("symbolic output:", hidden(tf.keras.Input(shape=(3,))).shape,
-      "| compute_output_shape:", hidden.compute_output_shape((None, 7, 3)))
-twin = FullyConnected.from_config(config)  # 配置相同，但还没有权重
-print("twin:", twin.name, twin.units, twin.activation.__name__, "| built:", twin.built)
+scaling = FeatureScale(regularizer=tf.keras.regularizers.L1(0.01), name="scaling")
+config = scaling.get_config()
+print({key: config[key] for key in ["name", "initializer", "regularizer"]})
+print("symbolic output:", scaling(tf.keras.Input(shape=(8,))).shape,
+      "| compute_output_shape:", scaling.compute_output_shape((None, 7, 8)))
+twin = FeatureScale.from_config(config)  # 配置相同，还没有权重
+print("twin:", twin.name, type(twin.regularizer).__name__, "| built:", twin.built)
 try:
-    FullyConnected(4, dynamic=True)  # Keras 2 中表示层必须即时执行的标志
+    FeatureScale(dynamic=True)  # Keras 2 中表示层必须以即时模式运行的参数
 except ValueError as error:
     print("ValueError:", error)
 
-# 在模型中，这个层按名字和配置保存，在安全模式下就能加载。
-dense_model = tf.keras.Sequential([tf.keras.Input(shape=(3,)), hidden, FullyConnected(1)])
-dense_path = os.path.join(folder, "with_fully_connected.keras")
-dense_model.save(dense_path)
-reloaded = tf.keras.models.load_model(dense_path)
-print([type(layer).__name__ for layer in reloaded.layers],
-      "| same outputs:", np.array_equal(reloaded(inputs), dense_model(inputs)))
+# 放在 MLP 前面训练，L1 惩罚把无用特征的缩放系数压向零。
+scaled_mlp = tf.keras.Sequential([tf.keras.Input(shape=(8,)), scaling,
+                                  tf.keras.layers.Dense(64, activation="relu"),
+                                  tf.keras.layers.Dense(64, activation="relu"),
+                                  tf.keras.layers.Dense(1)])
+scaled_mlp.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=2e-3), loss="mse")
+scaled_mlp.fit(x_train, y_train, epochs=10, batch_size=128, verbose=0)
+print("|scale| of x0..x7:", np.abs(scaling.scale.numpy()).round(3))
+print(f"test MSE {scaled_mlp.evaluate(x_test, y_test, verbose=0):.4f}")
+
+# 按类名和配置保存，能在安全模式下加载；克隆得到的是新初始化的权重。
+scaled_path = os.path.join(folder, "scaled_mlp.keras")
+scaled_mlp.save(scaled_path)
+reloaded = tf.keras.models.load_model(scaled_path)
+print(type(reloaded.layers[0]).__name__, "| same predictions:",
+      np.array_equal(reloaded.predict(x_test, verbose=0), scaled_mlp.predict(x_test, verbose=0)))
+clone = tf.keras.models.clone_model(scaled_mlp)  # 由每个层的配置重建结构
+print(type(clone.layers[0]).__name__, type(clone.layers[0].regularizer).__name__,
+      "| clone's scales:", clone.layers[0].scale.numpy())
 
 
-# 多个输入、多个输出：call() 接收一个列表，返回一个列表。
-class SumAndProduct(tf.keras.layers.Layer):
+# 两个输入、两个输出：call() 接收一个列表，返回一个列表。
+class Blend(tf.keras.layers.Layer):
+    def build(self, input_shapes):
+        self.logit = self.add_weight(shape=(), initializer="zeros", name="logit")
+
     def call(self, inputs):
-        a, b = inputs
-        return [a + b, a * b]
+        first, second = inputs
+        share = tf.sigmoid(self.logit)  # 介于 0 和 1 之间，初始为 0.5
+        blended = share * first + (1.0 - share) * second
+        return [blended, tf.ones_like(first) * share]  # 混合结果，以及所用的比例
 
     def compute_output_shape(self, input_shapes):
         return [input_shapes[0], input_shapes[0]]
 
 
-input_a = tf.keras.Input(shape=(2,), name="a")
-input_b = tf.keras.Input(shape=(2,), name="b")
-total, product = SumAndProduct(name="sum_and_product")([input_a, input_b])
-pair_model = tf.keras.Model(inputs=[input_a, input_b], outputs=[total, product])
-print("outputs:", [tuple(output.shape) for output in pair_model.outputs])
-a = np.array([[1.0, 2.0], [3.0, 4.0]], dtype=np.float32)
-b = np.array([[10.0, 20.0], [0.5, -1.0]], dtype=np.float32)
-sums, products = pair_model([a, b])
-print("a + b:", sums.numpy().tolist(), "| a * b:", products.numpy().tolist())
+linear_input = tf.keras.Input(shape=(1,), name="linear")
+mlp_input = tf.keras.Input(shape=(1,), name="mlp")
+blended, share = Blend(name="blend")([linear_input, mlp_input])
+blend_model = tf.keras.Model(inputs=[linear_input, mlp_input], outputs=[blended, share])
+print("outputs:", [tuple(output.shape) for output in blend_model.outputs])
+first = np.array([[1.0], [3.0]], dtype=np.float32)
+second = np.array([[2.0], [-1.0]], dtype=np.float32)
+blend_model.get_layer("blend").logit.assign(np.log(3.0))  # 第一个输入占 3/4
+blended, share = blend_model([first, second])
+print("blend:", blended.numpy().ravel().tolist(), "| share:", share.numpy().ravel().tolist())
 
 
-# 只在训练时加高斯噪声的层：call() 有一个 `training` 参数。
-class TrainingNoise(tf.keras.layers.Layer):
-    def __init__(self, stddev, seed=None, **kwargs):
+# 只在训练时随机遮盖特征的层：call() 接收 `training` 参数。
+class FeatureMask(tf.keras.layers.Layer):
+    def __init__(self, rate, seed=None, **kwargs):
         super().__init__(**kwargs)
-        self.stddev, self.seed = stddev, seed
+        self.rate, self.seed = rate, seed
         self.seed_generator = tf.keras.random.SeedGenerator(seed)  # Keras 3 的随机数状态
 
-    def call(self, inputs, training=False):
+    def call(self, inputs, training=None):
         if training:
-            noise = tf.keras.random.normal(tf.shape(inputs), stddev=self.stddev,
-                                           seed=self.seed_generator)
-            return inputs + noise
+            draws = tf.keras.random.uniform(tf.keras.ops.shape(inputs), seed=self.seed_generator)
+            return tf.where(draws < self.rate, tf.zeros_like(inputs), inputs)
         return inputs
 
     def get_config(self):
-        return {**super().get_config(), "stddev": self.stddev, "seed": self.seed}
+        return {**super().get_config(), "rate": self.rate, "seed": self.seed}
 
 
-noise = TrainingNoise(stddev=0.5, seed=1)
-zeros = tf.zeros([10000, 1])
-print(f"training=True:  std {float(tf.math.reduce_std(noise(zeros, training=True))):.4f}")
-print(f"training=False: std {float(tf.math.reduce_std(noise(zeros, training=False))):.4f}")
+mask = FeatureMask(rate=0.25, seed=1)
+batch = x_test[:1000]
+for training in [True, False, None]:
+    hidden = float(tf.reduce_mean(tf.cast(mask(batch, training=training) == 0.0, tf.float32)))
+    print(f"training={training}: share of features set to zero {hidden:.4f}")
 
-# 在模型中：fit() 用 training=True 调用它，evaluate() 和 predict() 用 training=False。
-x = np.linspace(-1, 1, 256, dtype=np.float32).reshape(-1, 1)
-y = 2 * x  # 下面的 Dense 层被设成恰好计算 y = 2x
-noisy_model = tf.keras.Sequential([tf.keras.Input(shape=(1,)), TrainingNoise(0.5, seed=2),
-                                   tf.keras.layers.Dense(1)])
-noisy_model.layers[-1].set_weights([np.array([[2.0]], np.float32), np.zeros(1, np.float32)])
+# 放进模型：fit() 以 training=True 调用它，evaluate() 和 predict() 以 training=False 调用。
+column = np.ones([len(x_train), 1], np.float32)
+coefficients = np.linalg.lstsq(np.hstack([x_train, column]), y_train, rcond=None)[0]
+masked_linear = tf.keras.Sequential([tf.keras.Input(shape=(8,)), FeatureMask(0.25, seed=2),
+                                     tf.keras.layers.Dense(1)])
+masked_linear.layers[-1].set_weights([coefficients[:-1], coefficients[-1]])  # 即上面的最小二乘拟合
 for training in [True, False]:
-    error = float(tf.reduce_mean((noisy_model(x, training=training) - y) ** 2))
-    print(f"model(x, training={training}): MSE {error:.4f}")
-noisy_model.compile(optimizer=tf.keras.optimizers.SGD(learning_rate=0.0), loss="mse")  # 不更新权重
-history = noisy_model.fit(x, y, epochs=1, batch_size=64, verbose=0)
+    error = float(tf.reduce_mean((masked_linear(x_test, training=training) - y_test) ** 2))
+    print(f"model(x, training={training}): test MSE {error:.4f}")
+masked_linear.compile(optimizer=tf.keras.optimizers.SGD(learning_rate=0.0), loss="mse")
+history = masked_linear.fit(x_test, y_test, epochs=1, batch_size=100, verbose=0)  # 不更新权重
 print(f"fit loss {history.history['loss'][0]:.4f} | "
-      f"evaluate loss {noisy_model.evaluate(x, y, verbose=0):.4f}")
-print("predict twice, same:", np.array_equal(noisy_model.predict(x, verbose=0),
-                                             noisy_model.predict(x, verbose=0)))
+      f"evaluate loss {masked_linear.evaluate(x_test, y_test, verbose=0):.4f}")
+print("predict twice, same:", np.array_equal(masked_linear.predict(x_test, verbose=0),
+                                             masked_linear.predict(x_test, verbose=0)))
 
 
-# 层归一化：对每个样本的特征做标准化，再缩放、平移。
+# 层归一化：对每个样本的特征做标准化，再缩放和平移。
 class LayerNorm(tf.keras.layers.Layer):
     def __init__(self, epsilon=1e-3, **kwargs):
         super().__init__(**kwargs)
@@ -165,7 +208,7 @@ features = rng.normal(0.0, 2.0, size=(64, 10)).astype(np.float32)
 ours, keras_own = LayerNorm(), tf.keras.layers.LayerNormalization(epsilon=1e-3)
 ours.build(features.shape)
 keras_own.build(features.shape)
-gamma = rng.normal(1.0, 0.5, size=10).astype(np.float32)  # 不取 1 和 0，核对时把它们也包括进去
+gamma = rng.normal(1.0, 0.5, size=10).astype(np.float32)  # 不取 1 和 0：让核对也覆盖这两组参数
 beta = rng.normal(0.0, 0.5, size=10).astype(np.float32)
 ours.set_weights([gamma, beta])
 keras_own.set_weights([gamma, beta])

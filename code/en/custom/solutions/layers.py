@@ -72,24 +72,31 @@ difference = float(tf.reduce_max(tf.abs(ours(sequences) - keras_own(sequences)))
 print(f"two axes: max |ours - Keras| = {difference:.5f} | below 1e-6: {difference < 1e-6}")
 
 
-# Exercise 3: an exponential output that loads in safe mode.
+# Exercise 3: the page's squares layer in two forms that load in safe mode.
 @tf.keras.utils.register_keras_serializable(package="book")
-def exponential(x):
-    return tf.exp(x)
+def append_squares(x):
+    return tf.concat([x, tf.square(x)], axis=-1)
+
+
+@tf.keras.utils.register_keras_serializable(package="book")
+class AppendSquares(tf.keras.layers.Layer):  # no weights and no arguments: no get_config needed
+    def call(self, inputs):
+        return tf.concat([inputs, tf.square(inputs)], axis=-1)
 
 
 folder = tempfile.mkdtemp()
 inputs = np.array([[0.5, -1.0, 2.0]], dtype=np.float32)
 tf.keras.utils.set_random_seed(42)  # the same Dense weights in both models
-with_function = tf.keras.Sequential([tf.keras.Input(shape=(3,)), tf.keras.layers.Dense(2),
-                                     tf.keras.layers.Lambda(exponential)])
+with_function = tf.keras.Sequential([tf.keras.Input(shape=(3,)),
+                                     tf.keras.layers.Lambda(append_squares),
+                                     tf.keras.layers.Dense(1)])
 tf.keras.utils.set_random_seed(42)
-with_activation = tf.keras.Sequential([tf.keras.Input(shape=(3,)),
-                                       tf.keras.layers.Dense(2, activation="exponential")])
-for name, model in [("registered function", with_function), ("activation", with_activation)]:
+with_layer = tf.keras.Sequential([tf.keras.Input(shape=(3,)), AppendSquares(),
+                                  tf.keras.layers.Dense(1)])
+for name, model in [("registered function", with_function), ("layer subclass", with_layer)]:
     path = os.path.join(folder, "model.keras")
     model.save(path)
     reloaded = tf.keras.models.load_model(path)  # safe mode, the default
     print(f"{name}: reloaded {reloaded(inputs).numpy().round(4)} | "
           f"same: {np.array_equal(reloaded(inputs), model(inputs))}")
-print("saved as:", with_function.layers[-1].get_config()["function"]["config"])
+print("saved as:", with_function.layers[0].get_config()["function"]["config"])
