@@ -1,5 +1,6 @@
 # tf.function: tracing, concrete functions, AutoGraph, the rules of graph code, XLA and speed.
 import argparse
+import os
 import re
 import sys
 import time
@@ -9,39 +10,45 @@ import tensorflow as tf
 
 parser = argparse.ArgumentParser(description="TF functions and graphs.")
 parser.add_argument("--size", type=int, default=2000, help="rows and columns of the XLA test input")
-args, _ = parser.parse_known_args()  # known only: a notebook kernel adds its own arguments
+# In a notebook the kernel's own arguments are in sys.argv: read none of them there.
+args = parser.parse_args([] if "ipykernel" in sys.modules else None)
+if args.size < 100:
+    parser.error("--size must be at least 100")
 
 tf.keras.backend.clear_session()  # a clean Keras state: fresh layer names
 tf.keras.utils.set_random_seed(42)
 tf.config.experimental.enable_op_determinism()
 
 
-# A Python function, and the TF function made from it.
-def scaled_cube(x, scale):
-    return scale * x ** 3
+# One Python function, run eagerly and as a TF function.
+def leaky_relu(x, slope):
+    print("  the Python body runs; eagerly:", tf.executing_eagerly())
+    return tf.where(x > 0.0, x, slope * x)
 
 
-tf_scaled_cube = tf.function(scaled_cube)  # the same as decorating it with @tf.function
-print(scaled_cube(2.0, 1.0), "|", tf_scaled_cube(2.0, 1.0))
-print(type(tf_scaled_cube).__name__, "| wraps scaled_cube:",
-      tf_scaled_cube.python_function is scaled_cube)
+graph_leaky_relu = tf.function(leaky_relu)  # what @tf.function above the def would do
+values = tf.constant([-2.0, 0.5, 3.0])
+print("eager call:", leaky_relu(values, 0.1).numpy())
+print("first TF function call:", graph_leaky_relu(values, 0.1).numpy())
+print("second TF function call:", graph_leaky_relu(values, 0.1).numpy())
+print(type(graph_leaky_relu).__name__)
 
 # Tracing: the Python body runs only when a new graph is needed.
 traces = []
 
 
 @tf.function
-def traced_cube(x, scale):
-    traces.append(f"x: shape {x.shape}, {x.dtype.name} | scale: {scale!r}")  # a Python side effect
-    return scale * x ** 3
+def traced_leaky_relu(x, slope):
+    traces.append(f"x: shape {x.shape}, {x.dtype.name} | slope: {slope!r}")  # a Python side effect
+    return tf.where(x > 0.0, x, slope * x)
 
 
-for x, scale in [(tf.constant(2.0), 1.0), (tf.constant(3.0), 1.0), (tf.constant([1.0, 2.0]), 1.0),
-                 (tf.constant(2.0), 2.0), (tf.constant(2.0), 3.0)]:
-    result = traced_cube(x, scale)
-    print(f"x={x.numpy()}, scale={scale}: {result.numpy()} | traces so far: {len(traces)}")
+for x, slope in [(tf.constant(-2.0), 0.1), (tf.constant(-3.0), 0.1), (tf.constant([-1.0, 1.0]), 0.1),
+                 (tf.constant(-2.0), 0.2), (tf.constant(-2.0), 0.3)]:
+    result = traced_leaky_relu(x, slope)
+    print(f"x={x.numpy()}, slope={slope}: {result.numpy().round(2)} | traces so far: {len(traces)}")
 print("\n".join(traces))
-print("tracing count:", traced_cube.experimental_get_tracing_count())
+print("tracing count:", traced_leaky_relu.experimental_get_tracing_count())
 
 
 # One graph for every length: an input signature, or let TensorFlow relax the shape.
@@ -67,14 +74,14 @@ except TypeError as error:
     print("TypeError:", str(error).split("`")[1])
 
 # A concrete function is one traced graph; its operations are the graph's nodes.
-concrete = tf_scaled_cube.get_concrete_function(tf.TensorSpec([None], tf.float32), 2.0)
+concrete = graph_leaky_relu.get_concrete_function(tf.TensorSpec([None], tf.float32), 0.2)
 print(concrete)
 print([op.name for op in concrete.graph.get_operations()])
 print([op.type for op in concrete.graph.get_operations()])
-print(concrete(tf.constant([1.0, 2.0])))
+print(concrete(tf.constant([-1.0, 2.0])))
 
 
-# AutoGraph rewrites while/if on tensors into graph control flow.
+# AutoGraph converts while/if on tensors into graph control flow.
 def collatz_steps(n):
     steps = tf.constant(0)
     while n > 1:
@@ -133,15 +140,19 @@ for value in [1.0, 2.0, 3.0]:
     noisy(tf.constant(value))
 
 
-# Randomness: NumPy draws once, while tracing; tf.random draws at every call.
+# Randomness: a coin tossed by NumPy falls once, while tracing; tf.random tosses at every call.
 @tf.function
-def draw(x):
-    return x + np.random.uniform(), x + tf.random.uniform([])
+def maybe_flip(image):  # a horizontal flip of an image, half of the time
+    numpy_flips = np.random.uniform() < 0.5
+    tf_flips = tf.random.uniform([]) < 0.5
+    return (tf.reverse(image, axis=[1]) if numpy_flips else image,
+            tf.where(tf_flips, tf.reverse(image, axis=[1]), image))
 
 
-for _ in range(3):
-    numpy_draw, tf_draw = draw(tf.constant(0.0))
-    print(f"np.random: {float(numpy_draw):.4f} | tf.random: {float(tf_draw):.4f}")
+ramp = tf.constant([[1.0, 2.0, 3.0]])  # a 1 x 3 "image": flipped, it reads 3 2 1
+for _ in range(4):
+    numpy_image, tf_image = maybe_flip(ramp)
+    print("NumPy coin:", numpy_image.numpy()[0], "| tf.random coin:", tf_image.numpy()[0])
 
 
 # Variables: created on the first call only, and updated with assign, never with =.
@@ -213,28 +224,61 @@ print("XLA program:", len(re.findall(r" fusion\(", entry)), "fused kernel, compi
       re.findall(r"f32\[[\d,]+\]", entry.splitlines()[0]))
 
 
-# The best processor time of each contender: warmed up, interleaved, over several rounds.
-def best_times(contenders, rounds=5):
+# XLA refuses an operation it cannot compile, and names it.
+@tf.function(jit_compile=True)
+def xla_with_python(x):
+    return tf.py_function(np.cos, [x], Tout=tf.float32)
+
+
+try:
+    xla_with_python(tf.constant(1.0))
+except tf.errors.InvalidArgumentError as error:
+    print("InvalidArgumentError: unsupported operation",
+          re.search(r"XLA_\w+: (\w+)", str(error)).group(1))
+
+
+# The book's one way to time code, as on the loop page: wall-clock and processor time after forcing.
+def timed(contenders, repeat=3):
+    # Each contender returns a tensor. One untimed warm-up call each, then `repeat` rounds that
+    # alternate them; the best (wall, processor) seconds of each.
     for run in contenders.values():
-        run()  # warm-up: tracing and compiling happen here
-    best = dict.fromkeys(contenders, float("inf"))
-    for _ in range(rounds):
+        np.asarray(run())  # warm-up: tracing and compiling happen here
+    best = dict.fromkeys(contenders, (float("inf"), float("inf")))
+    for _ in range(repeat):
         for name, run in contenders.items():
-            start = time.process_time()
-            run()
-            best[name] = min(best[name], time.process_time() - start)
+            wall, cpu = time.perf_counter(), time.process_time()
+            np.asarray(run())  # reading the result waits until the device has computed it
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+            best[name] = (min(best[name][0], wall), min(best[name][1], cpu))
     return best
 
 
-best = best_times({"plain": lambda: [plain_gelu(inputs) for _ in range(2)],
-                   "xla": lambda: [xla_gelu(inputs) for _ in range(2)]})
-print("XLA takes under 70% of the plain graph's time:", best["xla"] < 0.7 * best["plain"])
+def timing_setting():
+    from tensorflow.python.framework.config import is_op_determinism_enabled  # no public getter
+    device = "GPU" if tf.config.list_logical_devices("GPU") else "CPU"
+    threads = tf.config.threading.get_intra_op_parallelism_threads() or "default"
+    return (f"{device}, intra-op threads {threads} ({os.cpu_count()} cores), "
+            f"op determinism {'on' if is_op_determinism_enabled() else 'off'}")
+
+
+print("timed on:", timing_setting())
+other_shape = tf.random.normal([args.size, args.size + 1])
+start = time.perf_counter()
+np.asarray(xla_gelu(other_shape))  # a new shape: tracing and compiling, then running
+first_call = time.perf_counter() - start
+best = timed({"plain": lambda: plain_gelu(inputs), "xla": lambda: xla_gelu(inputs)}, repeat=5)
+print(f"XLA, first call for a new shape / a later call: {first_call / best['xla'][0]:.0f}x")
+xla_wall, xla_cpu = best["xla"][0] / best["plain"][0], best["xla"][1] / best["plain"][1]
+print(f"XLA / plain graph: wall {xla_wall:.2f}x, processor {xla_cpu:.2f}x")
+print("XLA takes under 70% of the plain graph's wall time:", xla_wall < 0.7)
 
 # Debugging: run every tf.function as plain Python, with print and .numpy() working inside.
 tf.config.run_functions_eagerly(True)
-for value in [1.0, 2.0]:
-    noisy(tf.constant(value))
-tf.config.run_functions_eagerly(False)
+try:
+    for value in [1.0, 2.0]:
+        noisy(tf.constant(value))
+finally:
+    tf.config.run_functions_eagerly(False)  # the switch is global: off again, even after an error
 
 
 # Many small operations: the graph runs them without going back to Python each time.
@@ -248,6 +292,8 @@ def newton_sqrt(a, steps=50):
 graph_sqrt = tf.function(newton_sqrt)
 two = tf.constant(2.0)
 print(f"eager {float(newton_sqrt(two)):.6f} | graph {float(graph_sqrt(two)):.6f}")
-best = best_times({"eager": lambda: [newton_sqrt(two) for _ in range(20)],
-                   "graph": lambda: [graph_sqrt(two) for _ in range(20)]})
-print("graph over 3x faster than eager:", best["eager"] > 3 * best["graph"])
+best = timed({"eager": lambda: [newton_sqrt(two) for _ in range(20)][-1],
+              "graph": lambda: [graph_sqrt(two) for _ in range(20)][-1]}, repeat=5)
+eager_wall, eager_cpu = best["eager"][0] / best["graph"][0], best["eager"][1] / best["graph"][1]
+print(f"eager / graph: wall {eager_wall:.1f}x, processor {eager_cpu:.1f}x")
+print("graph over 3x faster than eager in wall time:", eager_wall > 3)

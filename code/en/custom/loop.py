@@ -1,5 +1,7 @@
-# A custom training loop that does what fit() does, with two optimizers, timed next to fit().
+# A custom training loop with two optimizers, everything fit() does for it written out, timed next to fit().
 import argparse
+import os
+import sys
 import time
 
 import numpy as np
@@ -9,8 +11,12 @@ parser = argparse.ArgumentParser(description="A custom training loop, compared w
 parser.add_argument("--epochs", type=int, default=3)
 parser.add_argument("--train-images", type=int, default=10000)
 parser.add_argument("--progress", action="store_true", help="show a progress bar in each epoch")
-args, _ = parser.parse_known_args()  # known only: a notebook kernel adds its own arguments
-assert args.train_images <= 58000, "--train-images: at most 58000, the next 2000 validate"
+# In a notebook the kernel's own arguments are in sys.argv: read none of them there.
+args = parser.parse_args([] if "ipykernel" in sys.modules else None)
+if args.epochs < 1:
+    parser.error("--epochs must be at least 1")
+if not 100 <= args.train_images <= 58000:
+    parser.error("--train-images must be between 100 and 58000 (the next 2000 validate)")
 
 tf.keras.backend.clear_session()  # a clean Keras state: fresh layer names
 tf.keras.utils.set_random_seed(42)
@@ -44,7 +50,8 @@ def build_wide_and_deep():
 
 
 model, wide, deep = build_wide_and_deep()
-print("wide:", [v.path for v in wide.trainable_variables])
+print("wide: name", [v.name for v in wide.trainable_variables],
+      "| path", [v.path for v in wide.trainable_variables])
 print("deep:", len(deep.trainable_variables), "variables; penalties in model.losses:",
       len(model.losses))
 
@@ -52,12 +59,12 @@ print("deep:", len(deep.trainable_variables), "variables; penalties in model.los
 deep_optimizer = tf.keras.optimizers.Adam(learning_rate=1e-3)
 wide_optimizer = tf.keras.optimizers.SGD(learning_rate=0.01, momentum=0.9)
 loss_fn = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
-CLIP_NORM = 5.0
+CLIP_NORM = 5.0  # a Python number: the step's graph holds the value it had when traced
 train_loss = tf.keras.metrics.Mean(name="loss")
 train_accuracy = tf.keras.metrics.SparseCategoricalAccuracy(name="accuracy")
-valid_loss = tf.keras.metrics.Mean(name="val_loss")
+valid_crossentropy = tf.keras.metrics.Mean(name="val_crossentropy")  # without the penalty
 valid_accuracy = tf.keras.metrics.SparseCategoricalAccuracy(name="val_accuracy")
-all_metrics = [train_loss, train_accuracy, valid_loss, valid_accuracy]
+all_metrics = [train_loss, train_accuracy, valid_crossentropy, valid_accuracy]
 
 
 @tf.function
@@ -77,7 +84,7 @@ def train_step(images, labels):
 @tf.function
 def valid_step(images, labels):
     logits = model(images, training=False)  # dropout off
-    valid_loss.update_state(loss_fn(labels, logits))
+    valid_crossentropy.update_state(loss_fn(labels, logits))
     valid_accuracy.update_state(labels, logits)
 
 
@@ -105,15 +112,16 @@ for epoch in range(1, args.epochs + 1):
 column_norms = tf.norm(deep.get_layer("hidden2").kernel, axis=0)
 print(f"hidden2: largest column norm {float(tf.reduce_max(column_norms)):.4f}")
 
-# Keras 3 optimizers apply each variable's constraint at the end of apply_gradients.
+# A Keras optimizer applies each variable's constraint at the end of apply_gradients.
 probe = tf.keras.layers.Dense(2, kernel_constraint=tf.keras.constraints.MaxNorm(1.0))
 probe.build((None, 3))
 huge_step = [(-10.0 * tf.ones_like(probe.kernel), probe.kernel)]
 tf.keras.optimizers.SGD(learning_rate=1.0).apply_gradients(huge_step)
 print("after one huge step, column norms:", tf.norm(probe.kernel, axis=0).numpy().round(4))
-# So the old advice, to apply the constraints by hand after each step, changes nothing now.
+# So applying the constraints again by hand after each step changes nothing.
 before = [variable.numpy() for variable in model.trainable_variables]
 constrained = [v for v in model.trainable_variables if v.constraint is not None]
+print("constrained:", [v.path for v in constrained])
 for kernel in constrained:
     kernel.assign(kernel.constraint(kernel))
 print("constraints applied again by hand change nothing:",
@@ -124,19 +132,51 @@ tf.keras.utils.set_random_seed(42)
 fit_model, _, _ = build_wide_and_deep()
 fit_model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=1e-3, global_clipnorm=CLIP_NORM),
                   loss=loss_fn,
-                  metrics=[tf.keras.metrics.SparseCategoricalAccuracy(name="accuracy")])
+                  metrics=[tf.keras.metrics.SparseCategoricalAccuracy(name="accuracy")],
+                  jit_compile=False)  # as the loop's step: no XLA on either side, on any device
 history = fit_model.fit(train_set, epochs=args.epochs, validation_data=valid_set, verbose=0,
                         shuffle=False)  # the dataset shuffles itself
 print(f"validation accuracy: custom loop {float(valid_accuracy.result()):.4f}, "
       f"fit {history.history['val_accuracy'][-1]:.4f}")
 
-# Processor time per training epoch, both warmed up (traced) above: interleaved, best of 3.
-loop_times, fit_times = [], []
-for _ in range(3):
-    start = time.process_time()
+
+# The book's one way to time code: wall-clock and processor time after forcing the result.
+def timed(contenders, repeat=3):
+    # Each contender returns a tensor. One untimed warm-up call each, then `repeat` rounds that
+    # alternate them; the best (wall, processor) seconds of each.
+    for run in contenders.values():
+        np.asarray(run())  # warm-up: tracing and compiling happen here
+    best = dict.fromkeys(contenders, (float("inf"), float("inf")))
+    for _ in range(repeat):
+        for name, run in contenders.items():
+            wall, cpu = time.perf_counter(), time.process_time()
+            np.asarray(run())  # reading the result waits until the device has computed it
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+            best[name] = (min(best[name][0], wall), min(best[name][1], cpu))
+    return best
+
+
+def timing_setting():
+    from tensorflow.python.framework.config import is_op_determinism_enabled  # no public getter
+    device = "GPU" if tf.config.list_logical_devices("GPU") else "CPU"
+    threads = tf.config.threading.get_intra_op_parallelism_threads() or "default"
+    return (f"{device}, intra-op threads {threads} ({os.cpu_count()} cores), "
+            f"op determinism {'on' if is_op_determinism_enabled() else 'off'}")
+
+
+def loop_epoch():
     train_one_epoch()
-    loop_times.append(time.process_time() - start)
-    start = time.process_time()
-    fit_model.fit(train_set, epochs=1, verbose=0, shuffle=False)
-    fit_times.append(time.process_time() - start)
-print("custom loop within 30% of fit:", min(loop_times) < 1.3 * min(fit_times))
+    return train_loss.result()
+
+
+def fit_epoch():
+    return fit_model.fit(train_set, epochs=1, verbose=0, shuffle=False).history["loss"][-1]
+
+
+best = timed({"loop": loop_epoch, "fit": fit_epoch}, repeat=5)
+print("timed on:", timing_setting())
+for name, (wall, cpu) in best.items():
+    print(f"{name:4s} one epoch: wall {wall:.2f} s, processor {cpu:.2f} s")
+wall_ratio, cpu_ratio = best["loop"][0] / best["fit"][0], best["loop"][1] / best["fit"][1]
+print(f"custom loop / fit: wall {wall_ratio:.2f}x, processor {cpu_ratio:.2f}x")
+print("custom loop within 30% of fit in wall time:", wall_ratio < 1.3)

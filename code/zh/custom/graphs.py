@@ -1,5 +1,6 @@
 # tf.function：追踪、具体函数、AutoGraph、计算图代码的规则、XLA 与速度。
 import argparse
+import os
 import re
 import sys
 import time
@@ -9,39 +10,45 @@ import tensorflow as tf
 
 parser = argparse.ArgumentParser(description="TF functions and graphs.")
 parser.add_argument("--size", type=int, default=2000, help="rows and columns of the XLA test input")
-args, _ = parser.parse_known_args()  # 只解析认识的参数：notebook 内核会附加自己的命令行参数
+# 在 notebook 中，sys.argv 里是内核自己的参数：一个也不读。
+args = parser.parse_args([] if "ipykernel" in sys.modules else None)
+if args.size < 100:
+    parser.error("--size must be at least 100")
 
 tf.keras.backend.clear_session()  # 清空 Keras 的状态：层的名字从头编号
 tf.keras.utils.set_random_seed(42)
 tf.config.experimental.enable_op_determinism()
 
 
-# 一个 Python 函数，以及由它得到的 TF 函数。
-def scaled_cube(x, scale):
-    return scale * x ** 3
+# 同一个 Python 函数，分别即时执行和作为 TF 函数执行。
+def leaky_relu(x, slope):
+    print("  the Python body runs; eagerly:", tf.executing_eagerly())
+    return tf.where(x > 0.0, x, slope * x)
 
 
-tf_scaled_cube = tf.function(scaled_cube)  # 与用 @tf.function 装饰它等价
-print(scaled_cube(2.0, 1.0), "|", tf_scaled_cube(2.0, 1.0))
-print(type(tf_scaled_cube).__name__, "| wraps scaled_cube:",
-      tf_scaled_cube.python_function is scaled_cube)
+graph_leaky_relu = tf.function(leaky_relu)  # 与在 def 上方写 @tf.function 等价
+values = tf.constant([-2.0, 0.5, 3.0])
+print("eager call:", leaky_relu(values, 0.1).numpy())
+print("first TF function call:", graph_leaky_relu(values, 0.1).numpy())
+print("second TF function call:", graph_leaky_relu(values, 0.1).numpy())
+print(type(graph_leaky_relu).__name__)
 
 # 追踪：只有需要新的计算图时，Python 函数体才会执行。
 traces = []
 
 
 @tf.function
-def traced_cube(x, scale):
-    traces.append(f"x: shape {x.shape}, {x.dtype.name} | scale: {scale!r}")  # 一个 Python 副作用
-    return scale * x ** 3
+def traced_leaky_relu(x, slope):
+    traces.append(f"x: shape {x.shape}, {x.dtype.name} | slope: {slope!r}")  # 一个 Python 副作用
+    return tf.where(x > 0.0, x, slope * x)
 
 
-for x, scale in [(tf.constant(2.0), 1.0), (tf.constant(3.0), 1.0), (tf.constant([1.0, 2.0]), 1.0),
-                 (tf.constant(2.0), 2.0), (tf.constant(2.0), 3.0)]:
-    result = traced_cube(x, scale)
-    print(f"x={x.numpy()}, scale={scale}: {result.numpy()} | traces so far: {len(traces)}")
+for x, slope in [(tf.constant(-2.0), 0.1), (tf.constant(-3.0), 0.1), (tf.constant([-1.0, 1.0]), 0.1),
+                 (tf.constant(-2.0), 0.2), (tf.constant(-2.0), 0.3)]:
+    result = traced_leaky_relu(x, slope)
+    print(f"x={x.numpy()}, slope={slope}: {result.numpy().round(2)} | traces so far: {len(traces)}")
 print("\n".join(traces))
-print("tracing count:", traced_cube.experimental_get_tracing_count())
+print("tracing count:", traced_leaky_relu.experimental_get_tracing_count())
 
 
 # 一张计算图适用于任意长度：指定输入签名，或者让 TensorFlow 放宽形状。
@@ -67,14 +74,14 @@ except TypeError as error:
     print("TypeError:", str(error).split("`")[1])
 
 # 具体函数就是追踪得到的一张计算图；它的运算就是图中的节点。
-concrete = tf_scaled_cube.get_concrete_function(tf.TensorSpec([None], tf.float32), 2.0)
+concrete = graph_leaky_relu.get_concrete_function(tf.TensorSpec([None], tf.float32), 0.2)
 print(concrete)
 print([op.name for op in concrete.graph.get_operations()])
 print([op.type for op in concrete.graph.get_operations()])
-print(concrete(tf.constant([1.0, 2.0])))
+print(concrete(tf.constant([-1.0, 2.0])))
 
 
-# AutoGraph 把以张量为条件的 while/if 改写成计算图中的控制流。
+# AutoGraph 把以张量为条件的 while/if 转换成计算图中的控制流。
 def collatz_steps(n):
     steps = tf.constant(0)
     while n > 1:
@@ -133,15 +140,19 @@ for value in [1.0, 2.0, 3.0]:
     noisy(tf.constant(value))
 
 
-# 随机数：NumPy 只在追踪时抽取一次，tf.random 每次调用都重新抽取。
+# 随机数：NumPy 的硬币只在追踪时抛一次；tf.random 每次调用都重新抛。
 @tf.function
-def draw(x):
-    return x + np.random.uniform(), x + tf.random.uniform([])
+def maybe_flip(image):  # 以一半的概率把图像左右翻转
+    numpy_flips = np.random.uniform() < 0.5
+    tf_flips = tf.random.uniform([]) < 0.5
+    return (tf.reverse(image, axis=[1]) if numpy_flips else image,
+            tf.where(tf_flips, tf.reverse(image, axis=[1]), image))
 
 
-for _ in range(3):
-    numpy_draw, tf_draw = draw(tf.constant(0.0))
-    print(f"np.random: {float(numpy_draw):.4f} | tf.random: {float(tf_draw):.4f}")
+ramp = tf.constant([[1.0, 2.0, 3.0]])  # 一张 1 x 3 的“图像”：翻转后读作 3 2 1
+for _ in range(4):
+    numpy_image, tf_image = maybe_flip(ramp)
+    print("NumPy coin:", numpy_image.numpy()[0], "| tf.random coin:", tf_image.numpy()[0])
 
 
 # 变量：只在第一次调用时创建，用 assign 更新，绝不用 =。
@@ -213,28 +224,61 @@ print("XLA program:", len(re.findall(r" fusion\(", entry)), "fused kernel, compi
       re.findall(r"f32\[[\d,]+\]", entry.splitlines()[0]))
 
 
-# 每个参赛者的最佳处理器时间：先预热，再交替测量若干轮。
-def best_times(contenders, rounds=5):
+# XLA 拒绝它无法编译的运算，并指出是哪一个。
+@tf.function(jit_compile=True)
+def xla_with_python(x):
+    return tf.py_function(np.cos, [x], Tout=tf.float32)
+
+
+try:
+    xla_with_python(tf.constant(1.0))
+except tf.errors.InvalidArgumentError as error:
+    print("InvalidArgumentError: unsupported operation",
+          re.search(r"XLA_\w+: (\w+)", str(error)).group(1))
+
+
+# 本书唯一的计时方法，与训练循环一节相同：取得结果之后的挂钟时间和处理器时间。
+def timed(contenders, repeat=3):
+    # 每个参赛函数返回一个张量。先各调用一次预热（不计时），再交替运行 `repeat` 轮，
+    # 取各自最好的（挂钟，处理器）秒数。
     for run in contenders.values():
-        run()  # 预热：追踪和编译都发生在这里
-    best = dict.fromkeys(contenders, float("inf"))
-    for _ in range(rounds):
+        np.asarray(run())  # 预热：追踪和编译都发生在这里
+    best = dict.fromkeys(contenders, (float("inf"), float("inf")))
+    for _ in range(repeat):
         for name, run in contenders.items():
-            start = time.process_time()
-            run()
-            best[name] = min(best[name], time.process_time() - start)
+            wall, cpu = time.perf_counter(), time.process_time()
+            np.asarray(run())  # 读取结果，就要等设备把它算完
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+            best[name] = (min(best[name][0], wall), min(best[name][1], cpu))
     return best
 
 
-best = best_times({"plain": lambda: [plain_gelu(inputs) for _ in range(2)],
-                   "xla": lambda: [xla_gelu(inputs) for _ in range(2)]})
-print("XLA takes under 70% of the plain graph's time:", best["xla"] < 0.7 * best["plain"])
+def timing_setting():
+    from tensorflow.python.framework.config import is_op_determinism_enabled  # 没有公开的查询函数
+    device = "GPU" if tf.config.list_logical_devices("GPU") else "CPU"
+    threads = tf.config.threading.get_intra_op_parallelism_threads() or "default"
+    return (f"{device}, intra-op threads {threads} ({os.cpu_count()} cores), "
+            f"op determinism {'on' if is_op_determinism_enabled() else 'off'}")
+
+
+print("timed on:", timing_setting())
+other_shape = tf.random.normal([args.size, args.size + 1])
+start = time.perf_counter()
+np.asarray(xla_gelu(other_shape))  # 新的形状：先追踪、编译，再执行
+first_call = time.perf_counter() - start
+best = timed({"plain": lambda: plain_gelu(inputs), "xla": lambda: xla_gelu(inputs)}, repeat=5)
+print(f"XLA, first call for a new shape / a later call: {first_call / best['xla'][0]:.0f}x")
+xla_wall, xla_cpu = best["xla"][0] / best["plain"][0], best["xla"][1] / best["plain"][1]
+print(f"XLA / plain graph: wall {xla_wall:.2f}x, processor {xla_cpu:.2f}x")
+print("XLA takes under 70% of the plain graph's wall time:", xla_wall < 0.7)
 
 # 调试：让每个 tf.function 都作为普通 Python 执行，其中的 print 和 .numpy() 都能用。
 tf.config.run_functions_eagerly(True)
-for value in [1.0, 2.0]:
-    noisy(tf.constant(value))
-tf.config.run_functions_eagerly(False)
+try:
+    for value in [1.0, 2.0]:
+        noisy(tf.constant(value))
+finally:
+    tf.config.run_functions_eagerly(False)  # 这是全局开关：即使出错也要关掉
 
 
 # 大量小运算：计算图执行它们时不必每次都回到 Python。
@@ -248,6 +292,8 @@ def newton_sqrt(a, steps=50):
 graph_sqrt = tf.function(newton_sqrt)
 two = tf.constant(2.0)
 print(f"eager {float(newton_sqrt(two)):.6f} | graph {float(graph_sqrt(two)):.6f}")
-best = best_times({"eager": lambda: [newton_sqrt(two) for _ in range(20)],
-                   "graph": lambda: [graph_sqrt(two) for _ in range(20)]})
-print("graph over 3x faster than eager:", best["eager"] > 3 * best["graph"])
+best = timed({"eager": lambda: [newton_sqrt(two) for _ in range(20)][-1],
+              "graph": lambda: [graph_sqrt(two) for _ in range(20)][-1]}, repeat=5)
+eager_wall, eager_cpu = best["eager"][0] / best["graph"][0], best["eager"][1] / best["graph"][1]
+print(f"eager / graph: wall {eager_wall:.1f}x, processor {eager_cpu:.1f}x")
+print("graph over 3x faster than eager in wall time:", eager_wall > 3)

@@ -44,7 +44,6 @@ print("softmax:", tf.nn.softmax(big).numpy().round(4))
 # Exercise 3: per-example gradients of a linear model, as the Jacobian of the per-example losses.
 # tape.jacobian makes a new tf.function at each call; after 5 calls in one notebook TensorFlow
 # warns about retracing, which is harmless here.
-tf.get_logger().setLevel("ERROR")
 features = tf.random.normal([5, 3])
 targets = tf.random.normal([5])
 weights = tf.Variable(tf.zeros([3]), dtype=tf.float32)
@@ -52,11 +51,15 @@ with tf.GradientTape(persistent=True) as tape:
     errors = tf.linalg.matvec(features, weights) - targets
     per_example_losses = errors ** 2  # 5 losses, one per example
     mean_loss = tf.reduce_mean(per_example_losses)
-per_example_gradients = tape.jacobian(per_example_losses, weights)  # shape (5, 3)
+level = tf.get_logger().level
+tf.get_logger().setLevel("ERROR")
+try:
+    per_example_gradients = tape.jacobian(per_example_losses, weights)  # shape (5, 3)
+finally:
+    tf.get_logger().setLevel(level)  # the level as before, even after an error
 mean_gradient = tape.gradient(mean_loss, weights)
 del tape
 print("per-example gradients:", per_example_gradients.shape)
 print("their mean = gradient of the mean loss:",
       np.allclose(tf.reduce_mean(per_example_gradients, axis=0), mean_gradient, atol=1e-6))
 print("per-example gradient norms:", tf.norm(per_example_gradients, axis=1).numpy().round(4))
-tf.get_logger().setLevel("WARNING")  # the default again

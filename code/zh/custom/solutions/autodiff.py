@@ -44,7 +44,6 @@ print("softmax:", tf.nn.softmax(big).numpy().round(4))
 # 练习 3：线性模型的逐样本梯度，即逐样本损失的雅可比矩阵。
 # tape.jacobian 每次调用都新建一个 tf.function；同一个 notebook 中调用到第 5 次时，
 # TensorFlow 会警告重复追踪，在这里无关紧要。
-tf.get_logger().setLevel("ERROR")
 features = tf.random.normal([5, 3])
 targets = tf.random.normal([5])
 weights = tf.Variable(tf.zeros([3]), dtype=tf.float32)
@@ -52,11 +51,15 @@ with tf.GradientTape(persistent=True) as tape:
     errors = tf.linalg.matvec(features, weights) - targets
     per_example_losses = errors ** 2  # 5 个损失，每个样本一个
     mean_loss = tf.reduce_mean(per_example_losses)
-per_example_gradients = tape.jacobian(per_example_losses, weights)  # 形状为 (5, 3)
+level = tf.get_logger().level
+tf.get_logger().setLevel("ERROR")
+try:
+    per_example_gradients = tape.jacobian(per_example_losses, weights)  # 形状为 (5, 3)
+finally:
+    tf.get_logger().setLevel(level)  # 恢复原来的级别，出错时也一样
 mean_gradient = tape.gradient(mean_loss, weights)
 del tape
 print("per-example gradients:", per_example_gradients.shape)
 print("their mean = gradient of the mean loss:",
       np.allclose(tf.reduce_mean(per_example_gradients, axis=0), mean_gradient, atol=1e-6))
 print("per-example gradient norms:", tf.norm(per_example_gradients, axis=1).numpy().round(4))
-tf.get_logger().setLevel("WARNING")  # 恢复默认的级别
