@@ -73,3 +73,40 @@ def _language_switch_lands_on_the_counterpart(v, path: str):
     counterpart = path.replace(f"/{lang}/", f"/{other}/")
     assert target.split("#")[0].endswith(counterpart), f"{path}: the language switch leads to {target}"
     assert (SITE / counterpart).exists(), f"{path}: the counterpart {counterpart} is not built"
+
+
+@pytest.fixture(scope="module")
+def phone(browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True,
+                                  is_mobile=True)
+    yield context
+    context.close()
+
+
+@pytest.mark.parametrize("path", ["notebooks/zh/model/cnn.html", "notebooks/en/custom/loop.html"])
+def test_on_a_phone_the_drawer_and_the_outline_open_with_a_tap(phone, server, path):
+    page = phone.new_page()
+    try:
+        page.goto(f"{server}/{path}", wait_until="networkidle")
+        page.locator("button.primary-toggle:visible").tap()
+        drawer = page.locator("dialog#pst-primary-sidebar-modal[open]")
+        drawer.wait_for(state="visible", timeout=5_000)
+        chapters = drawer.locator("a.reference").all_inner_texts()
+        assert len(chapters) > 20, f"{path}: the drawer lists {chapters}"
+        page.screenshot(path=str(SCREENSHOTS / ("phone_drawer_" + path.replace("/", "_") + ".png")))
+        page.keyboard.press("Escape")
+        page.locator("button.secondary-toggle:visible").tap()
+        outline = page.locator("dialog#pst-secondary-sidebar-modal[open]")
+        outline.wait_for(state="visible", timeout=5_000)
+        assert outline.locator("nav a").count() > 2, f"{path}: the outline is empty"
+    finally:
+        page.close()
+
+
+def test_on_a_desktop_the_menu_button_hides_the_sidebar_and_search_appears_once(visit):
+    v = visit("notebooks/en/model/mlp.html")
+    assert v.page.locator("input[type=search]:visible, .search-button-field:visible").count() == 1
+    sidebar = v.page.locator("#pst-primary-sidebar")
+    assert sidebar.is_visible()
+    v.page.locator("button.primary-toggle:visible").first.click()
+    sidebar.wait_for(state="hidden", timeout=5_000)
