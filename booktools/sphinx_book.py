@@ -8,7 +8,9 @@
   (``launch/``, plain Jupyter Markdown), which the site also serves.
 - Every page links to the downloads the site serves under ``downloads/``: the two PDFs
   (when `make pdf` has built them) and a zip of its language's notebooks.
-- The Chinese search index is built in linear time (see `LatinTerms`).
+- The Chinese search index is built in linear time (see `LatinTerms`), and jieba, which
+  segments it, knows the book's terms (`search_dictionary`: 学习率, 过拟合 and 梯度带 are
+  words, not 学习/率, 过/拟合, 梯度/带, whose one-character pieces Sphinx drops).
 """
 from __future__ import annotations
 
@@ -213,11 +215,54 @@ def index_chinese_in_linear_time():
     from sphinx.search import zh
     if not isinstance(zh.SearchChinese.latin_terms, LatinTerms):
         zh.SearchChinese.latin_terms = LatinTerms()
+        zh.SearchChinese.init = _stem_as_the_browser_does(zh.SearchChinese.init)
+
+
+def _stem_as_the_browser_does(init):
+    """Sphinx's Chinese index stems English words with Snowball's "english" (Porter2), but
+    the search page stems the query with the original Porter algorithm, so "replay" was
+    indexed as replay and searched as replai: no result. Index with Porter, as queried."""
+    import snowballstemmer
+
+    def porter_init(self, options):
+        init(self, options)
+        self.stemmer = snowballstemmer.stemmer("porter")
+    return porter_init
+
+
+TERM_CELL = re.compile(r"[（(][^）)]*[）)]")
+
+
+def chinese_terms(terminology: Path) -> list[str]:
+    """The Chinese terms of the terminology table (its first column, split at ，/、 and
+    without parenthesised glosses): 梯度带（gradient tape） gives 梯度带."""
+    terms = []
+    for line in terminology.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if not line.startswith("|") or len(cells) < 2 or set(cells[0]) <= set("-: "):
+            continue
+        for part in re.split(r"[，,、/／;；]", TERM_CELL.sub("", cells[0])):
+            part = part.strip()
+            if re.search(r"[\u4e00-\u9fff]", part) and " " not in part and len(part) > 1:
+                terms.append(part)
+    return sorted(set(terms))
+
+
+def search_dictionary(app, config):
+    """A jieba user dictionary from the terminology table, for the Chinese search index."""
+    terminology = Path(app.confdir) / "book" / "terminology.md"
+    if not terminology.is_file():
+        return
+    path = Path(app.doctreedir).parent / "jieba-terms.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(f"{term} 100000 n\n" for term in chinese_terms(terminology)), "utf-8")
+    config.html_search_options = {**(config.html_search_options or {}), "dict": str(path)}
 
 
 def setup(app):
     index_chinese_in_linear_time()
     app.connect("config-inited", add_footer)
+    app.connect("config-inited", search_dictionary)
     app.connect("html-page-context", add_language_switch)
     app.connect("html-page-context", declare_language)
     app.connect("html-page-context", number_exercises_per_page)
