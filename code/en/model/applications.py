@@ -1,6 +1,7 @@
 # A predefined architecture (MobileNetV2) fed by a tf.data input pipeline.
 import argparse
 import os
+import sys
 
 import tensorflow as tf
 import tensorflow_datasets as tfds
@@ -13,7 +14,11 @@ parser.add_argument("--dataset", choices=["tf_flowers", "fashion_mnist"],
                     default="fashion_mnist" if offline else "tf_flowers")
 parser.add_argument("--steps", type=int, default=30)
 parser.add_argument("--image-size", type=int, default=96)
-args, _ = parser.parse_known_args()
+# In a notebook the kernel's own arguments are in sys.argv: read none of them there.
+args = parser.parse_args([] if "ipykernel" in sys.modules else None)
+if args.steps < 1 or args.image_size < 32:
+    parser.error("--steps must be at least 1, --image-size at least 32 "
+                 "(the smallest input MobileNetV2 accepts)")
 tf.keras.backend.clear_session()  # a clean Keras state: fresh layer names
 tf.keras.utils.set_random_seed(42)
 tf.config.experimental.enable_op_determinism()

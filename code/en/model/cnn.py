@@ -1,5 +1,6 @@
 # A convolutional network for Fashion-MNIST, compared with an MLP of the same size.
 import argparse
+import sys
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -11,7 +12,12 @@ parser.add_argument("--batch-size", type=int, default=128)
 parser.add_argument("--learning-rate", type=float, default=3e-3)
 parser.add_argument("--train-images", type=int, default=60_000,
                     help="train on the first N images only (a quick try)")
-args, _ = parser.parse_known_args()  # known only: a notebook kernel adds its own arguments
+# In a notebook the kernel's own arguments are in sys.argv: read none of them there.
+args = parser.parse_args([] if "ipykernel" in sys.modules else None)
+if (args.epochs < 1 or args.batch_size < 1 or args.learning_rate <= 0
+        or not 10 <= args.train_images <= 60_000):
+    parser.error("--epochs and --batch-size must be at least 1, --learning-rate above 0, "
+                 "--train-images from 10 (a tenth is held out) to 60000 (all there are)")
 
 tf.keras.backend.clear_session()  # a clean Keras state: layer names start again at "conv2d"
 tf.keras.utils.set_random_seed(42)

@@ -1,6 +1,7 @@
 # Deep Q-learning (DQN) on CartPole-v1: Gymnasium environment, tf.keras Q-network.
 import argparse
 import os
+import sys
 from functools import partial
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")  # pygame draws off-screen: no display needed
@@ -13,7 +14,10 @@ parser = argparse.ArgumentParser(description="DQN on CartPole-v1")
 parser.add_argument("--episodes", type=int, default=600, help="most training episodes")
 parser.add_argument("--seed", type=int, default=1, help="seeds TensorFlow, NumPy and the env")
 parser.add_argument("--plain-episodes", type=int, default=100, help="episodes of the plain loop")
-args, _ = parser.parse_known_args()  # ignores the extra arguments of a Jupyter kernel
+# In a notebook the kernel's own arguments are in sys.argv: read none of them there.
+args = parser.parse_args([] if "ipykernel" in sys.modules else None)
+if args.episodes < 1 or args.plain_episodes < 1:
+    parser.error("--episodes and --plain-episodes must be at least 1")
 
 GAMMA = 0.99                # discount factor for future rewards
 LEARNING_RATE = 1e-3        # Adam step size

@@ -1,6 +1,7 @@
 # 用 tf.data 输入流水线为预定义架构（MobileNetV2）提供数据。
 import argparse
 import os
+import sys
 
 import tensorflow as tf
 import tensorflow_datasets as tfds
@@ -13,7 +14,11 @@ parser.add_argument("--dataset", choices=["tf_flowers", "fashion_mnist"],
                     default="fashion_mnist" if offline else "tf_flowers")
 parser.add_argument("--steps", type=int, default=30)
 parser.add_argument("--image-size", type=int, default=96)
-args, _ = parser.parse_known_args()
+# 在 notebook 中，sys.argv 里是内核自己的参数：那里一个也不读。
+args = parser.parse_args([] if "ipykernel" in sys.modules else None)
+if args.steps < 1 or args.image_size < 32:
+    parser.error("--steps must be at least 1, --image-size at least 32 "
+                 "(the smallest input MobileNetV2 accepts)")
 tf.keras.backend.clear_session()  # 清空 Keras 的状态：层的名字从头编号
 tf.keras.utils.set_random_seed(42)
 tf.config.experimental.enable_op_determinism()

@@ -1,5 +1,6 @@
 # Fashion-MNIST 上的卷积神经网络，并与参数量相当的 MLP 比较。
 import argparse
+import sys
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -11,7 +12,12 @@ parser.add_argument("--batch-size", type=int, default=128)
 parser.add_argument("--learning-rate", type=float, default=3e-3)
 parser.add_argument("--train-images", type=int, default=60_000,
                     help="train on the first N images only (a quick try)")
-args, _ = parser.parse_known_args()  # 只取认识的参数：notebook 内核会附加自己的参数
+# 在 notebook 中，sys.argv 里是内核自己的参数：那里一个也不读。
+args = parser.parse_args([] if "ipykernel" in sys.modules else None)
+if (args.epochs < 1 or args.batch_size < 1 or args.learning_rate <= 0
+        or not 10 <= args.train_images <= 60_000):
+    parser.error("--epochs and --batch-size must be at least 1, --learning-rate above 0, "
+                 "--train-images from 10 (a tenth is held out) to 60000 (all there are)")
 
 tf.keras.backend.clear_session()  # 清空 Keras 的状态：层的名字从 "conv2d" 重新编号
 tf.keras.utils.set_random_seed(42)

@@ -1,6 +1,7 @@
 # 在 CartPole-v1 上做深度 Q 学习（DQN）：环境来自 Gymnasium，Q 网络用 tf.keras 搭建。
 import argparse
 import os
+import sys
 from functools import partial
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")  # pygame 在屏幕外绘图，不需要显示器
@@ -13,7 +14,10 @@ parser = argparse.ArgumentParser(description="DQN on CartPole-v1")
 parser.add_argument("--episodes", type=int, default=600, help="most training episodes")
 parser.add_argument("--seed", type=int, default=1, help="seeds TensorFlow, NumPy and the env")
 parser.add_argument("--plain-episodes", type=int, default=100, help="episodes of the plain loop")
-args, _ = parser.parse_known_args()  # 忽略 Jupyter 内核附加的额外参数
+# 在 notebook 中，sys.argv 里是内核自己的参数：那里一个也不读。
+args = parser.parse_args([] if "ipykernel" in sys.modules else None)
+if args.episodes < 1 or args.plain_episodes < 1:
+    parser.error("--episodes and --plain-episodes must be at least 1")
 
 GAMMA = 0.99                # 未来奖励的折扣因子
 LEARNING_RATE = 1e-3        # Adam 的学习率
