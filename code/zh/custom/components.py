@@ -1,107 +1,150 @@
-# 自定义的激活函数、初始化器、正则化项和约束，全部用在同一个 Dense 层中。
+# 自定义激活函数、初始化器、正则化项和约束，用在本章的回归任务上。
 import argparse
 import os
+import sys
 import tempfile
 
 import numpy as np
 import tensorflow as tf
-from sklearn.datasets import load_diabetes
 
-parser = argparse.ArgumentParser(description="Custom layer components on the diabetes regression.")
-parser.add_argument("--epochs", type=int, default=20)
-args, _ = parser.parse_known_args()  # 只解析认识的参数：notebook 内核会附加自己的命令行参数
+parser = argparse.ArgumentParser(description="Custom layer components on the chapter's task.")
+parser.add_argument("--epochs", type=int, default=10)
+parser.add_argument("--seeds", type=int, default=3, help="runs with and without the components")
+# 在笔记本中，sys.argv 里是内核自己的参数：一个也不读。
+args = parser.parse_args([] if "ipykernel" in sys.modules else None)
+if args.epochs < 1:
+    parser.error("--epochs must be at least 1")
+if args.seeds < 1:
+    parser.error("--seeds must be at least 1")
 
-tf.keras.backend.clear_session()  # 清空 Keras 的状态：层的名字从头编号
+tf.keras.backend.clear_session()  # 清空 Keras 的状态：层名重新编号
 tf.keras.utils.set_random_seed(42)
 tf.config.experimental.enable_op_determinism()
 
-# 糖尿病数据，划分与标准化的方式和“自定义损失函数”一页相同。
-features, target = load_diabetes(return_X_y=True)
-order = np.random.default_rng(42).permutation(len(features))
-train, valid = order[:352], order[352:]
-mean, std = features[train].mean(axis=0), features[train].std(axis=0)
-x = ((features - mean) / std).astype(np.float32)
-y = ((target - target[train].mean()) / target[train].std()).astype(np.float32).reshape(-1, 1)
-x_train, y_train, x_valid, y_valid = x[train], y[train], x[valid], y[valid]
+
+def make_data(n, seed, outliers=0.02):
+    """The chapter's regression task: 8 features, a smooth nonlinear target with Gaussian
+    noise of standard deviation 0.1, and a fraction `outliers` of the targets replaced by
+    gross errors (what a robust loss must ignore)."""
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-2.0, 2.0, size=(n, 8)).astype(np.float32)
+    y = (np.sin(1.5 * x[:, 0]) + 0.5 * x[:, 1] * x[:, 2] + 0.25 * x[:, 3] ** 2
+         - 0.5 * np.abs(x[:, 4]) + 0.3 * x[:, 5])  # x[:, 6] 和 x[:, 7] 与目标无关
+    y = y + rng.normal(0.0, 0.1, size=n)
+    gross = rng.random(n) < outliers
+    y[gross] += rng.normal(0.0, 5.0, size=int(gross.sum()))
+    return x, y.astype(np.float32).reshape(-1, 1)
 
 
-# 四个函数；每一种接收的参数由 Keras 决定。
-def stable_softplus(z):  # 激活函数：log(1 + e^z)，z 大于 20 时在 float32 中就等于 z
-    return tf.where(z > 20.0, z, tf.math.log1p(tf.exp(tf.minimum(z, 20.0))))
+x_train, y_train = make_data(20000, seed=1)
+x_test, y_test = make_data(5000, seed=2, outliers=0.0)
 
 
-def glorot_like(shape, dtype=tf.float32):  # 初始化器：正态分布，方差取 Glorot 的值
-    std = tf.sqrt(2.0 / (shape[0] + shape[1]))
-    return tf.random.normal(shape, stddev=std, dtype=dtype)
+# 写成函数的激活函数和初始化器：各自接收 Keras 传给它们的参数。
+def smooth_relu(z):  # 激活函数：(z + sqrt(z^2 + 1)) / 2，拐角被磨圆的 ReLU
+    return (z + tf.sqrt(tf.square(z) + 1.0)) / 2.0
 
 
-def l1_penalty(weights):  # 正则化项：返回一个加到损失上的数
-    return 0.01 * tf.reduce_sum(tf.abs(weights))
+def fan_in_uniform(shape, dtype=None):  # 初始化器：方差为 1 / fan_in，适用于任意阶的权重
+    fan_in = int(np.prod(shape[:-1]))  # 除最后一个轴外，其余各轴都汇入同一个输出单元
+    limit = np.sqrt(3.0 / fan_in)  # [-a, a] 上均匀分布的方差是 a^2 / 3
+    return tf.random.uniform(shape, -limit, limit, dtype=dtype or tf.float32)
 
 
-def nonnegative(weights):  # 约束：返回用来替换原权重的新权重
-    return tf.where(weights < 0.0, tf.zeros_like(weights), weights)
+z = tf.constant([-1000.0, -2.0, 0.0, 2.0, 1000.0])
+with tf.GradientTape() as tape:
+    tape.watch(z)
+    values = smooth_relu(z)
+print("smooth_relu:", [round(float(v), 4) for v in values],
+      "| slope:", [round(float(v), 4) for v in tape.gradient(values, z)])
+for shape in [(8, 64), (3, 3, 16, 32)]:  # Dense 层的权重矩阵和 Conv2D 层的卷积核
+    sample = fan_in_uniform(shape)
+    print(f"fan_in_uniform{shape}: std {float(tf.math.reduce_std(sample)):.4f} | "
+          f"1 / sqrt(fan_in) = {1 / np.sqrt(np.prod(shape[:-1])):.4f}")
 
 
-z = tf.constant([-100.0, -1.0, 0.0, 1.0, 100.0])
-print("stable_softplus:", stable_softplus(z).numpy().round(4),
-      "| as Keras's:", np.allclose(stable_softplus(z), tf.keras.activations.softplus(z)))
-sample = glorot_like([500, 300])
-print(f"glorot_like std {float(tf.math.reduce_std(sample)):.4f} | "
-      f"sqrt(2 / (500 + 300)) = {np.sqrt(2 / 800):.4f}")
-weights = tf.constant([[0.5, -1.0], [-2.0, 3.0]])
-print(f"l1_penalty {float(l1_penalty(weights)):.4f} | "
-      f"Keras's L1(0.01) {float(tf.keras.regularizers.L1(0.01)(weights)):.4f}")
-print("nonnegative:", nonnegative(weights).numpy().tolist(),
-      "| as Keras's NonNeg:", np.array_equal(nonnegative(weights),
-                                             tf.keras.constraints.NonNeg()(weights)))
-
-
-# 写成类的正则化项：系数进入配置，从而随模型一起保存。
+# 正则化项写成类（系数进入配置），约束写成函数。
 @tf.keras.utils.register_keras_serializable(package="book")
-class L1Penalty(tf.keras.regularizers.Regularizer):
-    def __init__(self, factor=0.01):
+class GroupLasso(tf.keras.regularizers.Regularizer):
+    # 系数 × 权重矩阵各行范数之和：每个输入特征对应一行
+
+    def __init__(self, factor=0.001):
         self.factor = float(factor)  # 普通的数，JSON 配置需要这样
 
     def __call__(self, kernel):
-        return self.factor * tf.reduce_sum(tf.abs(kernel))
+        return self.factor * tf.reduce_sum(tf.norm(kernel, axis=1))
 
     def get_config(self):
         return {"factor": self.factor}
 
 
-penalty = L1Penalty(factor=0.01)
-print(f"L1Penalty {float(penalty(weights)):.4f} | config {penalty.get_config()}")
+def cap_unit_norms(kernel):  # 约束：每个单元的输入权重范数不超过 1
+    norms = tf.norm(kernel, axis=0, keepdims=True)  # 每个单元一列
+    return kernel * tf.minimum(1.0, 1.0 / tf.maximum(norms, 1e-7))
 
-# 四者用在同一个 Dense 层中。
-hidden = tf.keras.layers.Dense(16, activation=stable_softplus, kernel_initializer=glorot_like,
-                               kernel_regularizer=L1Penalty(factor=0.01),
-                               kernel_constraint=nonnegative)
-model = tf.keras.Sequential([tf.keras.Input(shape=(10,)), hidden, tf.keras.layers.Dense(1)])
-initial = hidden.kernel.numpy()  # 初始化器在模型构建时就已运行
-print(f"initial kernel {initial.shape}: std {initial.std():.4f} "
-      f"(Glorot: {np.sqrt(2 / (10 + 16)):.4f}), smallest weight {initial.min():.4f}")
-print(f"model.losses: {[round(float(v), 4) for v in model.losses]} | "
-      f"by hand {0.01 * np.abs(initial).sum():.4f}")
 
-model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=0.01), loss="mse")
-model.fit(x_train, y_train, epochs=args.epochs, batch_size=32, verbose=0)
-kernel = hidden.kernel.numpy()
-print(f"trained kernel: smallest weight {kernel.min():.4f}, "
-      f"{np.sum(kernel == 0.0)} of {kernel.size} weights exactly 0")
-print(f"model.losses: {[round(float(v), 4) for v in model.losses]} | "
-      f"by hand {0.01 * np.abs(kernel).sum():.4f}")
-mse = float(np.mean((y_valid - model(x_valid).numpy()) ** 2))
-print(f"validation MSE {mse:.4f} | evaluate() loss "
-      f"{model.evaluate(x_valid, y_valid, verbose=0):.4f} = MSE + penalty")
+kernel = tf.constant([[3.0, 0.0, 0.1], [4.0, 0.0, 0.2]])  # 各列范数为 5、0 和 0.22
+print(f"GroupLasso(0.001): {float(GroupLasso(0.001)(kernel)):.4f} | config "
+      f"{GroupLasso(0.001).get_config()}")
+capped = cap_unit_norms(kernel)
+print("cap_unit_norms:", [[round(float(w), 4) for w in row] for row in capped],
+      "| column norms after:", [round(float(n), 4) for n in tf.norm(capped, axis=0)])
 
-# 保存：函数通过 custom_objects 找回，已注册的类则凭名字找回。
+
+def make_model(custom):
+    # 两个隐藏层；custom=True 时，惩罚加在第一层，范数上限加在第二层
+    first = tf.keras.layers.Dense(64, activation=smooth_relu, kernel_initializer=fan_in_uniform,
+                                  kernel_regularizer=GroupLasso(0.001) if custom else None)
+    second = tf.keras.layers.Dense(64, activation=smooth_relu, kernel_initializer=fan_in_uniform,
+                                   kernel_constraint=cap_unit_norms if custom else None)
+    return tf.keras.Sequential([tf.keras.Input(shape=(8,)), first, second,
+                                tf.keras.layers.Dense(1)])
+
+
+tf.keras.utils.set_random_seed(0)
+model = make_model(custom=True)  # 初始化器此刻运行：输入形状已知
+first, second = model.layers[0], model.layers[1]
+print(f"before training: model.losses {[round(float(v), 4) for v in model.losses]} | by hand "
+      f"{0.001 * np.linalg.norm(first.kernel.numpy(), axis=1).sum():.4f} | largest unit norm "
+      f"in the second layer {np.linalg.norm(second.kernel.numpy(), axis=0).max():.4f}")
+
+
+def row_norms_and_score(custom, seed):
+    tf.keras.utils.set_random_seed(seed)  # 有无这些组件，初始权重和批次都相同
+    model = make_model(custom)
+    model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=0.005),
+                  loss=tf.keras.losses.LogCosh(), metrics=[tf.keras.metrics.MeanSquaredError()])
+    model.fit(x_train, y_train, epochs=args.epochs, batch_size=256, verbose=0)
+    rows = np.linalg.norm(model.layers[0].kernel.numpy(), axis=1)
+    units = np.linalg.norm(model.layers[1].kernel.numpy(), axis=0)
+    test_mse = model.evaluate(x_test, y_test, verbose=0)[1]
+    return model, rows, units.max(), test_mse
+
+
+for seed in range(args.seeds):
+    for custom in [False, True]:
+        model, rows, largest, test_mse = row_norms_and_score(custom, seed)
+        if seed == 0:
+            print(f"{'with' if custom else 'without':7s} row norms x0..x7:",
+                  [round(float(r), 2) for r in rows])
+        print(f"seed {seed} {'with' if custom else 'without':7s}: x6, x7 / x0..x5 "
+              f"{rows[6:].mean() / rows[:6].mean():.3f} | largest unit norm {largest:.4f} | "
+              f"test MSE {test_mse:.4f}")
+# 最后一个模型带惩罚：evaluate() 报告的损失包含惩罚。
+results = model.evaluate(x_test, y_test, verbose=0, return_dict=True)
+log_cosh = float(tf.keras.losses.LogCosh()(y_test, model(x_test)))
+print(f"evaluate(): loss {results['loss']:.4f} = log-cosh {log_cosh:.4f} "
+      f"+ penalty {float(tf.add_n(model.losses)):.4f}")
+
+# 保存：函数通过 custom_objects 找到，注册过的类凭名字找到。
 path = os.path.join(tempfile.mkdtemp(), "components.keras")
 model.save(path)
 loaded = tf.keras.models.load_model(path, custom_objects={
-    "stable_softplus": stable_softplus, "glorot_like": glorot_like, "nonnegative": nonnegative})
-dense = loaded.layers[0]
-print("activation:", dense.activation.__name__, "| initializer:", dense.kernel_initializer.__name__,
-      "| constraint:", dense.kernel_constraint.__name__,
-      "| regularizer:", type(dense.kernel_regularizer).__name__, dense.kernel_regularizer.factor)
-print("same predictions:", np.array_equal(loaded(x_valid).numpy(), model(x_valid).numpy()))
+    "smooth_relu": smooth_relu, "fan_in_uniform": fan_in_uniform,
+    "cap_unit_norms": cap_unit_norms})
+first, second = loaded.layers[0], loaded.layers[1]
+print("activation:", first.activation.__name__,
+      "| initializer:", first.kernel_initializer.__name__,
+      "| regularizer:", type(first.kernel_regularizer).__name__, first.kernel_regularizer.factor,
+      "| constraint:", second.kernel_constraint.__name__)
+print("same predictions:", np.array_equal(loaded(x_test).numpy(), model(x_test).numpy()))
