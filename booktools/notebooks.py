@@ -9,9 +9,16 @@ what the chapter and scripts give today.
 Each program is executed once: the notebooks of ``EXECUTED`` (English) run in a kernel;
 a Chinese notebook is its own chapter's cells carrying the outputs of its English twin,
 cell for cell (the two run the same code, which the parity checks prove).
+
+A Chinese script may write a figure's labels in Chinese (``parity.translated``). Its
+notebook is then executed too, for its figures: it keeps its twin's text outputs, which the
+Chinese run must print as well (compared as nbval compares them, with the cell's policy),
+and takes the figures of its own run. It records which run of its twin it was made
+against, so a new run of the twin makes it stale.
 """
 from __future__ import annotations
 
+import copy
 import re
 import subprocess
 import time
@@ -23,9 +30,9 @@ from .chapters import Chapter, Listing, Prose
 from .fileio import write_if_changed
 from .layout import EXECUTED, LANGUAGES, Layout
 from .listings import CELL_KEY, load_script
-from .parity import without_comments
+from .parity import first_difference, has_translations
 from .problems import Problem
-from . import quotes
+from . import policies, quotes
 
 KERNEL = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 TIMEOUT = 1800  # seconds for one cell; the longest training listing takes a few minutes
@@ -164,25 +171,101 @@ def twin_problems(path: Path, nb: nbformat.NotebookNode, layout: Layout) -> list
     if len(mine) != len(theirs):
         return [Problem("output-parity", rel, None, f"has {len(mine)} code cells, "
                         f"{layout.rel(twin_path)} has {len(theirs)}", fix)]
+    own_figures = translates(nb, twin)
+    if own_figures and nb.metadata.get(CELL_KEY, {}).get("twin-run") != run_digest(twin):
+        return [Problem("output-parity", rel, None,
+                        f"its figures come from a run against an older run of {layout.rel(twin_path)}",
+                        "run `make notebooks` (it executes this notebook again for its figures)")]
     for (index, cell), (other_index, other) in zip(mine, theirs):
-        if without_comments(cell.source) != without_comments(other.source):
+        if first_difference(cell.source, other.source) is not None:
             return [Problem("code-parity", rel, None,
                             f"cell {index} runs other code than cell {other_index} of "
-                            f"{layout.rel(twin_path)} (comments aside)",
+                            f"{layout.rel(twin_path)} (comments and translated labels aside)",
                             "edit the chapter or script, never a notebook; then `make notebooks`")]
-        if _outputs(cell) != _outputs(other):
+        if _outputs(cell, figures=not own_figures) != _outputs(other, figures=not own_figures):
             return [Problem("output-parity", rel, None,
                             f"cell {index}'s outputs differ from cell {other_index} of "
                             f"{layout.rel(twin_path)}, the run they must show", fix)]
     return []
 
 
+FIGURES = ("image/png", "image/jpeg", "image/svg+xml")
+
+
+def translates(nb: nbformat.NotebookNode, twin: nbformat.NotebookNode) -> bool:
+    """Whether a Chinese notebook's code writes labels in Chinese that its twin writes in English."""
+    return any(has_translations(cell.source, other.source)
+               for (_, cell), (_, other) in zip(_code_cells(nb), _code_cells(twin)))
+
+
+def run_digest(nb: nbformat.NotebookNode) -> str:
+    """A fingerprint of a notebook's run: its code and every output."""
+    import hashlib
+
+    cells = [(c.source, _outputs(c)) for _, c in _code_cells(nb)]
+    return hashlib.sha256(repr(cells).encode()).hexdigest()[:16]
+
+
 def _code_cells(nb: nbformat.NotebookNode) -> list[tuple[int, nbformat.NotebookNode]]:
     return [(i, c) for i, c in enumerate(nb.cells, 1) if c.cell_type == "code"]
 
 
-def _outputs(cell: nbformat.NotebookNode) -> list:
-    return nbformat.from_dict(cell.get("outputs", []))
+def _outputs(cell: nbformat.NotebookNode, figures: bool = True) -> list:
+    """A cell's outputs; without figures, each figure's data is left out (not its place)."""
+    outputs = nbformat.from_dict(cell.get("outputs", []))
+    if figures:
+        return outputs
+    return [{**o, "data": {k: v for k, v in o.get("data", {}).items() if k not in FIGURES}}
+            for o in outputs]
+
+
+def _first_change(stored: str, fresh: str) -> str:
+    for a, b in zip(stored.split("\n"), fresh.split("\n")):
+        if a != b:
+            return f"{a[:60]!r} became {b[:60]!r}"
+    return f"{len(stored)} characters became {len(fresh)}"
+
+
+def with_own_figures(nb: nbformat.NotebookNode, ran: nbformat.NotebookNode,
+                     twin: nbformat.NotebookNode, known: dict) -> nbformat.NotebookNode:
+    """``nb`` with its twin's outputs, each figure replaced by the one the Chinese run drew;
+    raise RuntimeError where the Chinese run printed other text than the twin."""
+    import configparser
+
+    sanitize = configparser.ConfigParser()
+    sanitize.read(Path(__file__).with_name("nbval_sanitize.cfg"))
+    volatile = [(re.compile(sanitize[k]["regex"]), sanitize[k]["replace"]) for k in sanitize.sections()]
+
+    def text(cell):
+        printed = "".join(o.get("text", "") + o.get("data", {}).get("text/plain", "")
+                          for o in cell.get("outputs", []))
+        for pattern, replacement in volatile:
+            printed = pattern.sub(replacement, printed)
+        return printed
+
+    nb = with_twin_outputs(nb, twin)
+    for (index, cell), (_, own), (_, other) in zip(_code_cells(nb), _code_cells(ran), _code_cells(twin)):
+        name = (cell.metadata.get(CELL_KEY) or {}).get("compare")
+        policy = known.get(name)
+        stored, fresh = text(other), text(own)
+        if policy and policy.kind == "tolerance":
+            fresh, far = policies.reconcile(policy, stored, fresh)
+        if policy and policy.kind == "claims":
+            if policies.unmet_claims(policy, fresh):
+                raise RuntimeError(f"cell {index}: the Chinese run does not make the claims of [{name}]")
+        elif fresh != stored:
+            raise RuntimeError(f"cell {index}: the Chinese run printed other text than its twin "
+                               f"(a translated string must only label a figure): {_first_change(stored, fresh)}")
+        drawn = iter(o for o in own.get("outputs", []) if set(o.get("data", {})) & set(FIGURES))
+        for output in cell.outputs:
+            if set(output.get("data", {})) & set(FIGURES):
+                figure = next(drawn, None)
+                if figure is None:
+                    raise RuntimeError(f"cell {index}: the Chinese run drew fewer figures than its twin")
+                output["data"] = {**output["data"], **{k: v for k, v in figure["data"].items()
+                                                      if k in FIGURES}}
+    nb.metadata.setdefault(CELL_KEY, {})["twin-run"] = run_digest(twin)
+    return nb
 
 
 def with_twin_outputs(nb: nbformat.NotebookNode, twin: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -233,9 +316,20 @@ def update(chapter: Chapter, layout: Layout, force: bool = False) -> str:
         return "up to date"
     nb = build(chapter, layout)
     if layout.rel(chapter.path).parts[1] != EXECUTED:
-        twin = read(layout.counterpart(target))
-        _save(target, with_twin_outputs(nb, twin))
-        return f"outputs taken from {layout.rel(layout.counterpart(target))}"
+        twin_path = layout.counterpart(target)
+        twin = read(twin_path)
+        if not translates(nb, twin):
+            _save(target, with_twin_outputs(nb, twin))
+            return f"outputs taken from {layout.rel(twin_path)}"
+        if not force and target.exists() and _same_code(nb, target) \
+                and read(target).metadata.get(CELL_KEY, {}).get("twin-run") == run_digest(twin):
+            _save(target, _with_outputs(read(target), nb))
+            return "code unchanged: prose updated, outputs and figures kept"
+        began = time.monotonic()
+        ran = execute(copy.deepcopy(nb), target.parent)
+        _save(target, with_own_figures(nb, ran, twin, policies.load(layout.code)))
+        return (f"executed in {time.monotonic() - began:.0f} s for its figures; "
+                f"text outputs taken from {layout.rel(twin_path)}")
     if not force and target.exists() and _same_code(nb, target):
         _save(target, _with_outputs(read(target), nb))
         return "code unchanged: prose and comparison policies updated, outputs kept"
@@ -269,5 +363,6 @@ def _with_outputs(stored: nbformat.NotebookNode, nb: nbformat.NotebookNode) -> n
         if cell.cell_type == "code":
             old = next(ran)
             cell.outputs, cell.execution_count = old.outputs, old.execution_count
-    nb.metadata = {**stored.metadata, **nb.metadata}
+    book = {**stored.metadata.get(CELL_KEY, {}), **nb.metadata.get(CELL_KEY, {})}
+    nb.metadata = {**stored.metadata, **nb.metadata, CELL_KEY: book}
     return nb

@@ -3,6 +3,12 @@
 Every page and script has its counterpart; a zh script and its en twin are the same
 program line for line once comments are dropped; a zh chapter and its en twin include
 the same listings in the same order.
+
+One more difference is allowed: a string literal that the zh script writes in Chinese where
+the en script writes it in English (a figure's axis label, legend or title). Such a program
+prints the same text in both languages (the Chinese notebook is executed for its figures,
+and its printed text must equal its twin's, see ``notebooks.py``), so a translated literal
+can only change what a figure shows.
 """
 from __future__ import annotations
 
@@ -42,22 +48,62 @@ def without_comments(source: str) -> list[str]:
     return [line.rstrip() for line in lines]
 
 
+CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
+
+
+def _rows(source: str) -> dict[int, list[tuple[int, str]]]:
+    """The tokens of a source by the row they start on, comments and line ends dropped."""
+    rows: dict[int, list[tuple[int, str]]] = {}
+    skip = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.ENDMARKER}
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        if token.type not in skip:
+            rows.setdefault(token.start[0], []).append((token.type, token.string))
+    return rows
+
+
+def translated(zh: str, en: str) -> bool:
+    """A literal the zh program writes in Chinese and the en program in English."""
+    return CJK.search(zh) is not None and CJK.search(en) is None
+
+
+def first_difference(zh_source: str, en_source: str) -> int | None:
+    """The first line where two sources are not the same program (comments aside, translated
+    string literals allowed), or None. Raise tokenize.TokenError or SyntaxError."""
+    zh, en = _rows(zh_source), _rows(en_source)
+    for number in sorted(set(zh) | set(en)):
+        a, b = zh.get(number, []), en.get(number, [])
+        if len(a) != len(b) or any(x != y and not (x[0] == y[0] == tokenize.STRING
+                                                   and translated(x[1], y[1]))
+                                   for x, y in zip(a, b)):
+            return number
+    return None
+
+
+def has_translations(zh_source: str, en_source: str) -> bool:
+    """Whether the zh source writes a string literal in Chinese that the en one writes in English."""
+    zh, en = _rows(zh_source), _rows(en_source)
+    return any(x != y for n in zh for x, y in zip(zh[n], en.get(n, [])))
+
+
 def script_problems(layout: Layout, zh_script: Path) -> list[Problem]:
     en_script = layout.counterpart(zh_script)
     if not en_script.exists():
         return []  # reported by counterpart_problems
     try:
-        zh = without_comments(zh_script.read_text(encoding="utf-8"))
-        en = without_comments(en_script.read_text(encoding="utf-8"))
+        zh_source = zh_script.read_text(encoding="utf-8")
+        en_source = en_script.read_text(encoding="utf-8")
+        zh, en = without_comments(zh_source), without_comments(en_source)
+        number = first_difference(zh_source, en_source)
     except (tokenize.TokenError, SyntaxError) as err:
         return [Problem("script-syntax", layout.rel(zh_script), None, str(err), "fix the script")]
-    for number, (a, b) in enumerate(zip(zh, en), start=1):
-        if a != b:
-            return [Problem(
-                "parity", layout.rel(en_script), number,
-                f"differs from {layout.rel(zh_script)}:{number} once comments are dropped: "
-                f"{b.strip()!r} vs {a.strip()!r}",
-                "make the two scripts the same program line for line; only comments may differ")]
+    if number is not None and number <= min(len(zh), len(en)):
+        a, b = zh[number - 1], en[number - 1]
+        return [Problem(
+            "parity", layout.rel(en_script), number,
+            f"differs from {layout.rel(zh_script)}:{number} once comments are dropped: "
+            f"{b.strip()!r} vs {a.strip()!r}",
+            "make the two scripts the same program line for line; only comments (and a "
+            "string the zh script writes in Chinese, such as a figure label) may differ")]
     if len(zh) != len(en):
         return [Problem(
             "parity", layout.rel(en_script), min(len(zh), len(en)),

@@ -355,3 +355,56 @@ def test_a_script_must_reject_an_unknown_option_and_a_bad_value(book):
     code, output = book.run("scripts", "--jobs", "2")
     assert code == 0, output
     assert "2 bad option(s) rejected" in output
+
+
+FIGURE = """\
+# A figure.
+import matplotlib.pyplot as plt
+from matplotlib import font_manager
+
+CJK = [f.name for f in font_manager.fontManager.ttflist if f.name.startswith("Noto Sans CJK")][:1]
+plt.rcParams["font.family"] = ["DejaVu Sans", *CJK]
+fig, ax = plt.subplots(figsize=(2, 1))
+ax.plot([0, 1], [1, 0])
+ax.set_title("{title}")
+plt.show()
+print("{printed}")
+"""
+
+
+def _figure_page(book, lang: str, title: str, printed: str = "drawn") -> None:
+    book.write(f"code/{lang}/figure.py", FIGURE.format(title=title, printed=printed))
+    text = book.read(f"book/{lang}/circles.md").rstrip("\n")
+    book.write(f"book/{lang}/circles.md", f"{text}\n\n```{{literalinclude}} ../../code/{lang}/figure.py\n"
+                                          ":language: python\n:lines: 2-11\n```\n")
+
+
+def _figures(book, lang: str) -> list[str]:
+    nb = json.loads(book.read(f"notebooks/{lang}/circles.ipynb"))
+    return [o["data"]["image/png"] for c in nb["cells"] if c["cell_type"] == "code"
+            for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
+
+
+def test_a_chinese_label_gives_the_chinese_notebook_its_own_figure(book):
+    _figure_page(book, "en", "a line")
+    _figure_page(book, "zh", "一条直线")
+    code, out = book.run("notebooks")
+    assert code == 0, out
+    assert "executed" in out and "for its figures" in out
+    en, zh = _figures(book, "en"), _figures(book, "zh")
+    assert len(en) == len(zh) == 1 and en != zh  # the same place, another label
+    code, out = book.run("check")
+    assert code == 0, out
+    # A new run of the twin makes the Chinese notebook stale, until it runs again.
+    edit_notebook(book, "notebooks/en/circles.ipynb",
+                  lambda nb: second_output(nb).update(text=["area = 12.57\n"]))
+    code, out = book.run("check", "--stage", "freshness")
+    assert code == 1 and "older run" in out, out
+
+
+def test_a_translated_string_that_is_printed_fails_the_chinese_run(book):
+    _figure_page(book, "en", "a line", printed="drawn")
+    _figure_page(book, "zh", "一条直线", printed="画好了")
+    code, out = book.run("notebooks")
+    assert code != 0
+    assert "printed other text than its twin" in out, out
