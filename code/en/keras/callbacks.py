@@ -2,18 +2,23 @@
 import argparse
 import os
 import shutil
+import sys
 import tempfile
 
 import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
+from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
 parser = argparse.ArgumentParser(description="Train an MLP with Keras callbacks.")
 parser.add_argument("--train-images", type=int, default=5000)
 parser.add_argument("--epochs", type=int, default=20)  # an upper bound: EarlyStopping ends sooner
-args, _ = parser.parse_known_args()
-assert args.train_images <= 55000, (
-    "--train-images: at most 55000, the last 5000 images are the validation set")
+# In a notebook the kernel's own arguments are in sys.argv: read none of them there.
+args = parser.parse_args([] if "ipykernel" in sys.modules else None)
+if args.epochs < 1:
+    parser.error("--epochs must be at least 1")
+if not 1 <= args.train_images <= 55000:
+    parser.error("--train-images must be between 1 and 55000: the last 5000 images validate")
 tf.keras.backend.clear_session()  # a clean Keras state: fresh layer names
 tf.keras.utils.set_random_seed(42)
 tf.config.experimental.enable_op_determinism()
@@ -27,6 +32,7 @@ val_x, val_y = images[-5000:], labels[-5000:]
 
 
 def compiled_mlp():  # fresh weights and a fresh optimizer for each run
+    tf.keras.utils.set_random_seed(42)  # the same initial weights and batches for every run
     model = tf.keras.Sequential([
         tf.keras.Input(shape=(28, 28)),
         tf.keras.layers.Flatten(),
@@ -85,7 +91,6 @@ class LearningRateRecorder(tf.keras.callbacks.Callback):
 
 # ReduceLROnPlateau divides the learning rate by 5 (factor=0.2) when val_loss has not improved
 # for one epoch; TensorBoard writes the logs that the last section of the page reads.
-tf.keras.utils.set_random_seed(42)
 model = compiled_mlp()
 reduce_lr = tf.keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=0.2, patience=1,
                                                  min_lr=1e-5)
@@ -118,17 +123,16 @@ plt.show()
 print("log folders:", sorted(os.listdir(log_dir)))
 
 
-def read_scalars(folder):  # {tag: (steps, values)} from the event files of one folder
+# A helper, not Keras: TensorBoard's own reader gives back the scalars of one run.
+def read_scalars(folder):  # {tag: (steps, values)} of the scalars logged in one folder
+    events = EventAccumulator(folder, size_guidance={"tensors": 0})  # 0: keep every value
+    events.Reload()  # reads the folder's event files
     scalars = {}
-    for name in sorted(os.listdir(folder)):
-        # An event file is a TFRecord file of Event protocol buffers.
-        for record in tf.data.TFRecordDataset(os.path.join(folder, name)):
-            event = tf.compat.v1.Event.FromString(record.numpy())
-            for value in event.summary.value:
-                if value.metadata.plugin_data.plugin_name == "scalars":
-                    steps, values = scalars.setdefault(value.tag, ([], []))
-                    steps.append(event.step)
-                    values.append(float(tf.make_ndarray(value.tensor)))
+    for tag in events.Tags()["tensors"]:
+        if events.SummaryMetadata(tag).plugin_data.plugin_name == "scalars":
+            logged = events.Tensors(tag)
+            scalars[tag] = ([event.step for event in logged],
+                            [float(tf.make_ndarray(event.tensor_proto)) for event in logged])
     return scalars
 
 
@@ -154,3 +158,4 @@ for ax, tag in zip(axes, ["epoch_loss", "epoch_accuracy", "epoch_learning_rate"]
 axes[2].set_yscale("log")
 plt.tight_layout()
 plt.show()
+shutil.rmtree(log_dir)  # the logs were read: remove the temporary folder

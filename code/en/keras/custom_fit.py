@@ -1,5 +1,6 @@
 # Customising fit(): our own train_step and test_step; callbacks, validation, metrics still work.
 import argparse
+import sys
 
 import numpy as np
 import tensorflow as tf
@@ -7,7 +8,12 @@ import tensorflow as tf
 parser = argparse.ArgumentParser(description="A custom train_step and test_step on Fashion-MNIST.")
 parser.add_argument("--train-images", type=int, default=10000)
 parser.add_argument("--epochs", type=int, default=3)
-args, _ = parser.parse_known_args()  # known only: a notebook kernel adds its own arguments
+# In a notebook the kernel's own arguments are in sys.argv: read none of them there.
+args = parser.parse_args([] if "ipykernel" in sys.modules else None)
+if args.epochs < 1:
+    parser.error("--epochs must be at least 1")
+if not 10 <= args.train_images <= 60000:
+    parser.error("--train-images must be between 10 and 60000")
 
 tf.keras.backend.clear_session()
 tf.keras.utils.set_random_seed(42)
@@ -31,6 +37,10 @@ class MLP(tf.keras.Model):  # the MLP of chapter 2, with Keras's own train_step
 
 
 class OurStepMLP(MLP):  # the same model; fit() now runs our train_step on every batch
+    def __init__(self, **options):
+        super().__init__(**options)
+        self.loss_tracker = tf.keras.metrics.Mean(name="loss")  # our own: the epoch's mean loss
+
     def train_step(self, data):
         x, y = data
         with tf.GradientTape() as tape:
@@ -38,10 +48,16 @@ class OurStepMLP(MLP):  # the same model; fit() now runs our train_step on every
             loss = self.compute_loss(x=x, y=y, y_pred=y_pred, training=True)
         gradients = tape.gradient(loss, self.trainable_variables)
         self.optimizer.apply(gradients, self.trainable_variables)
-        for metric in self.metrics:
-            if metric.name == "loss":  # the loss tracker; compute_metrics() leaves it to us
-                metric.update_state(loss)
-        return self.compute_metrics(x, y, y_pred)  # updates the compiled metrics
+        self.loss_tracker.update_state(loss)
+        results = self.compute_metrics(x, y, y_pred)  # updates compile()'s metrics
+        return {**results, "loss": self.loss_tracker.result()}  # our loss, not compile()'s
+
+    def test_step(self, data):  # used by evaluate() and by fit() for validation
+        x, y = data
+        y_pred = self(x, training=False)
+        self.loss_tracker.update_state(self.compute_loss(x=x, y=y, y_pred=y_pred, training=False))
+        results = self.compute_metrics(x, y, y_pred)
+        return {**results, "loss": self.loss_tracker.result()}
 
 
 def fit_new(model_class, **fit_options):  # a new model, compiled and trained with fit()
@@ -68,7 +84,7 @@ print("same weights as Keras's train_step:",
       all(np.array_equal(a, b) for a, b in zip(ours.get_weights(), builtin.get_weights())))
 
 
-class ClippedMLP(MLP):  # clips the gradients by their global norm and reports that norm
+class ClippedMLP(OurStepMLP):  # clips the gradients by their global norm and reports that norm
     def __init__(self, clip_norm=2.0, **options):
         super().__init__(**options)
         self.clip_norm = clip_norm
@@ -85,19 +101,12 @@ class ClippedMLP(MLP):  # clips the gradients by their global norm and reports t
         self.optimizer.apply(gradients, self.trainable_variables)
         self.grad_norm.update_state(norm)
         self.clipped.update_state(tf.cast(norm > self.clip_norm, tf.float32))
-        for metric in self.metrics:
-            if metric.name == "loss":
-                metric.update_state(loss)
-        return self.compute_metrics(x, y, y_pred)
-
-    def test_step(self, data):  # used by evaluate() and by fit() for validation
-        x, y = data
-        y_pred = self(x, training=False)
-        loss = self.compute_loss(x=x, y=y, y_pred=y_pred, training=False)
-        for metric in self.metrics:
-            if metric.name == "loss":
-                metric.update_state(loss)
+        self.loss_tracker.update_state(loss)
         results = self.compute_metrics(x, y, y_pred)
+        return {**results, "loss": self.loss_tracker.result()}
+
+    def test_step(self, data):  # OurStepMLP's, without the gradient metrics
+        results = super().test_step(data)
         return {"loss": results["loss"], "accuracy": results["accuracy"]}  # no gradients here
 
 

@@ -1,5 +1,6 @@
 # Evaluation and prediction: evaluate(), predict() and model(x); labels and a confusion matrix.
 import argparse
+import sys
 import time
 
 import matplotlib.pyplot as plt
@@ -9,7 +10,12 @@ import tensorflow as tf
 parser = argparse.ArgumentParser(description="Evaluate an MLP and use its predictions.")
 parser.add_argument("--train-images", type=int, default=10000)
 parser.add_argument("--epochs", type=int, default=3)
-args, _ = parser.parse_known_args()
+# In a notebook the kernel's own arguments are in sys.argv: read none of them there.
+args = parser.parse_args([] if "ipykernel" in sys.modules else None)
+if args.epochs < 1:
+    parser.error("--epochs must be at least 1")
+if not 1 <= args.train_images <= 60000:
+    parser.error("--train-images must be between 1 and 60000")
 tf.keras.backend.clear_session()  # a clean Keras state: fresh layer names
 tf.keras.utils.set_random_seed(42)
 tf.config.experimental.enable_op_determinism()
@@ -37,8 +43,8 @@ print(f"last training epoch: loss {history.history['loss'][-1]:.4f}, "
       f"accuracy {history.history['accuracy'][-1]:.4f}")
 
 # evaluate(): the loss and the metrics over the whole test set, as a list or a dictionary.
-results = model.evaluate(test_x, test_y, batch_size=1000, verbose=0)
-print("evaluate:", [round(value, 4) for value in results], model.metrics_names)
+as_list = model.evaluate(test_x, test_y, batch_size=1000, verbose=0)
+print("evaluate:", [round(value, 4) for value in as_list], model.metrics_names)
 results = model.evaluate(test_x, test_y, batch_size=1000, verbose=0, return_dict=True)
 print("return_dict=True:", {name: round(value, 4) for name, value in results.items()})
 
@@ -109,6 +115,8 @@ mistakes = confusion - np.diag(np.diag(confusion))  # the diagonal set to 0
 for index in np.argsort(mistakes, axis=None)[::-1][:3]:  # the three largest mistakes
     true, guess = divmod(int(index), 10)
     print(f"{CLASS_NAMES[true]} predicted as {CLASS_NAMES[guess]}: {mistakes[true, guess]}")
+for true, guess in [("Sneaker", "Ankle boot"), ("Sneaker", "Sandal"), ("Shirt", "T-shirt/top")]:
+    print(f"{true} predicted as {guess}: {mistakes[CLASS_NAMES.index(true), CLASS_NAMES.index(guess)]}")
 
 fig, ax = plt.subplots(figsize=(6, 5))
 ax.imshow(confusion, cmap="Blues")

@@ -1,5 +1,6 @@
 # fit(): NumPy arrays and tf.data, History, validation, batch size, class weights.
 import argparse
+import sys
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -8,8 +9,12 @@ import tensorflow as tf
 parser = argparse.ArgumentParser(description="Training with fit().")
 parser.add_argument("--epochs", type=int, default=3)
 parser.add_argument("--train-images", type=int, default=10000)
-args, _ = parser.parse_known_args()  # known only: a notebook kernel adds its own arguments
-assert args.train_images <= 48000, "--train-images: at most 48000, the rest is validation data"
+# In a notebook the kernel's own arguments are in sys.argv: read none of them there.
+args = parser.parse_args([] if "ipykernel" in sys.modules else None)
+if args.epochs < 1:
+    parser.error("--epochs must be at least 1")
+if not 4 <= args.train_images <= 48000:
+    parser.error("--train-images must be between 4 and 48000: a quarter as many validate")
 
 tf.keras.backend.clear_session()  # a clean Keras state: fresh layer names
 tf.keras.utils.set_random_seed(42)
@@ -100,7 +105,8 @@ x_sorted, y_sorted = x[by_class], y[by_class]
 held_out = y_sorted[-n_valid:]  # what validation_split=0.2 holds out
 held_labels, held_counts = np.unique(held_out, return_counts=True)
 print("labels held out:", dict(zip(held_labels.tolist(), held_counts.tolist())))
-print("labels trained on:", np.unique(y_sorted[:-n_valid]).tolist())
+trained_labels, trained_counts = np.unique(y_sorted[:-n_valid], return_counts=True)
+print("labels trained on:", dict(zip(trained_labels.tolist(), trained_counts.tolist())))
 sorted_history = make_mlp().fit(x_sorted, y_sorted, epochs=1, batch_size=128,
                                 validation_split=0.2, verbose=0)
 print(f"sorted data: accuracy {sorted_history.history['accuracy'][0]:.4f}, "

@@ -1,6 +1,7 @@
 # From layers to models: one classifier built three ways, a model with two inputs and two
 # outputs, its graph, and a model that reads the intermediate outputs of a trained one.
 import argparse
+import sys
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -10,7 +11,12 @@ from matplotlib.patches import Patch
 parser = argparse.ArgumentParser(description="Three ways to build a Keras model, on Fashion-MNIST.")
 parser.add_argument("--epochs", type=int, default=2)
 parser.add_argument("--train-images", type=int, default=10000)
-args, _ = parser.parse_known_args()  # known only: a notebook kernel adds its own arguments
+# In a notebook the kernel's own arguments are in sys.argv: read none of them there.
+args = parser.parse_args([] if "ipykernel" in sys.modules else None)
+if args.epochs < 1:
+    parser.error("--epochs must be at least 1")
+if not 1 <= args.train_images <= 60000:
+    parser.error("--train-images must be between 1 and 60000")
 
 tf.keras.backend.clear_session()  # a clean Keras state: layer names start again at "dense"
 tf.keras.utils.set_random_seed(42)
@@ -72,9 +78,9 @@ subclassed = Classifier(name="subclassed")
 train_and_test(subclassed)
 
 # What Keras can see of a model: a functional one is a graph, a subclassed one is code.
-for model in (functional, subclassed):
-    keys = sorted(model.get_config())
-    print(f"{model.name:10} has inputs: {hasattr(model, 'inputs')!s:5} | config: {keys}")
+for candidate in (functional, subclassed):
+    keys = sorted(candidate.get_config())
+    print(f"{candidate.name:10} has inputs: {hasattr(candidate, 'inputs')!s:5} | config: {keys}")
 
 # A made-up shop: each item has a photo, four numbers (two matter, two are noise) and a
 # price that depends on the kind of item and on the first two numbers.
@@ -98,8 +104,8 @@ print("tabular:", train_tabular.shape, "| price: mean", f"{train_price.mean():.4
 tf.keras.utils.set_random_seed(42)
 image = tf.keras.Input(shape=(28, 28), name="image")
 tabular = tf.keras.Input(shape=(4,), name="tabular")
-x = tf.keras.layers.Flatten(name="flatten")(image)
-image_features = tf.keras.layers.Dense(64, activation="relu", name="image_features")(x)
+flat_image = tf.keras.layers.Flatten(name="flatten")(image)
+image_features = tf.keras.layers.Dense(64, activation="relu", name="image_features")(flat_image)
 tabular_features = tf.keras.layers.Dense(16, activation="relu", name="tabular_features")(tabular)
 h = tf.keras.layers.Concatenate(name="concatenate")([image_features, tabular_features])
 h = tf.keras.layers.Dense(64, activation="relu", name="trunk")(h)
@@ -112,8 +118,38 @@ shop = tf.keras.Model(inputs=[image, tabular], outputs=[class_logits, price], na
 print("outputs:", shop.output_names)
 shop.summary(line_length=100)
 
+# Each output has its own loss and metrics, keyed by output name; loss_weights sets the mix.
+shop.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=1e-3),
+             loss={"class": tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                   "price": tf.keras.losses.MeanSquaredError()},
+             loss_weights={"class": 1.0, "price": 10.0},
+             metrics={"class": ["accuracy"], "price": ["mae"]})
+shop.fit({"image": train_x, "tabular": train_tabular}, {"class": train_y, "price": train_price},
+         epochs=args.epochs, batch_size=64, verbose=0)
+results = shop.evaluate({"image": test_x, "tabular": test_tabular},
+                        {"class": test_y, "price": test_price},
+                        batch_size=1000, verbose=0, return_dict=True)
+print({name: round(value, 4) for name, value in results.items()})
+print(f"price MAE of always guessing the mean: {np.abs(test_price - train_price.mean()).mean():.4f}")
+# The noise added to the prices (std 0.02) has a MAE of 0.02 * sqrt(2 / pi): no model beats it.
+print(f"price MAE of the noise alone: {0.02 * np.sqrt(2 / np.pi):.4f}")
 
-# The graph, drawn from the model's configuration: one box per call of a layer.
+# Reading a trained model: its layers and their weights.
+for layer in shop.layers:
+    print(f"{layer.name:16} {layer.__class__.__name__:12} {[tuple(w.shape) for w in layer.weights]}")
+
+# A model that returns intermediate outputs of the trained one: same layers, same weights.
+names = ["image_features", "tabular_features", "residual_1", "residual_2", "class"]
+extractor = tf.keras.Model(inputs=shop.inputs, outputs=[shop.get_layer(n).output for n in names])
+features = extractor({"image": test_x[:5], "tabular": test_tabular[:5]})
+for name, value in zip(names, features):
+    print(f"{name:16} {value.shape}")
+predicted_logits, _ = shop.predict({"image": test_x[:5], "tabular": test_tabular[:5]}, verbose=0)
+print("same logits as the trained model:", np.allclose(features[-1], predicted_logits, atol=1e-6))
+
+
+# A helper, not Keras: the graph drawn with matplotlib from the model's configuration,
+# one box per call of a layer.
 def draw_model(model):
     config = model.get_config()
 
@@ -140,24 +176,26 @@ def draw_model(model):
     x = {}  # each box under its inputs; boxes of one row spread one unit apart
     for level in range(max(depth.values()) + 1):
         row = [node for node in kinds if depth[node] == level]
-        wanted = [np.mean([x[a] for a, b in edges if b == node]) if level else 0.0 for node in row]
+        wanted = [np.mean([x[a] for a, b in edges if b == node and kinds[a][1] == 1] or
+                          [x[a] for a, b in edges if b == node]) if level else 0.0 for node in row]
         if len(row) > 1:
             rank = np.argsort(np.argsort(wanted, kind="stable"))
             wanted = np.mean(wanted) + rank - (len(row) - 1) / 2
         x.update(zip(row, wanted))
+        x.update({node: x[node] + 0.9 for node in row if kinds[node][1] > 1})  # shared: step aside
     output_names = {name for name, _, _ in config["output_layers"]}
     _, ax = plt.subplots(figsize=(6, 8.5))
+    boxes = {}
     for (name, call), (kind, calls) in kinds.items():
         color = ("lightblue" if kind == "InputLayer" else "lightgreen" if name in output_names
                  else "orange" if calls > 1 else "whitesmoke")
         label = f"{name} (call {call + 1})" if calls > 1 else name
-        ax.text(x[(name, call)], -depth[(name, call)], f"{label}\n{kind}", ha="center",
-                va="center", fontsize=9, bbox=dict(boxstyle="round", facecolor=color))
-    for a, b in edges:
-        skip = depth[b] - depth[a] > 1 and x[a] == x[b]  # would cross the boxes between
-        ax.annotate("", xy=(x[b], -depth[b]), xytext=(x[a], -depth[a]),
-                    arrowprops=dict(arrowstyle="->", shrinkA=15, shrinkB=15,
-                                    connectionstyle="arc3,rad=1.3" if skip else "arc3"))
+        boxes[(name, call)] = ax.text(x[(name, call)], -depth[(name, call)], f"{label}\n{kind}",
+                                      ha="center", va="center", fontsize=9,
+                                      bbox=dict(boxstyle="round", facecolor=color))
+    for a, b in edges:  # from the bottom of one box to the top of the next
+        ax.annotate("", xy=(0.5, 1), xycoords=boxes[b], xytext=(0.5, 0), textcoords=boxes[a],
+                    arrowprops=dict(arrowstyle="->"))
     ax.set_xlim(min(x.values()) - 1, max(x.values()) + 1)
     ax.set_ylim(-max(depth.values()) - 0.5, 0.5)
     legend = [("input", "lightblue"), ("output", "lightgreen"), ("shared layer", "orange")]
@@ -170,30 +208,3 @@ def draw_model(model):
 
 
 draw_model(shop)
-
-# Each output has its own loss and metrics, keyed by output name; loss_weights sets the mix.
-shop.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=1e-3),
-             loss={"class": tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-                   "price": tf.keras.losses.MeanSquaredError()},
-             loss_weights={"class": 1.0, "price": 10.0},
-             metrics={"class": ["accuracy"], "price": ["mae"]})
-shop.fit({"image": train_x, "tabular": train_tabular}, {"class": train_y, "price": train_price},
-         epochs=args.epochs, batch_size=64, verbose=0)
-results = shop.evaluate({"image": test_x, "tabular": test_tabular},
-                        {"class": test_y, "price": test_price},
-                        batch_size=1000, verbose=0, return_dict=True)
-print({name: round(value, 4) for name, value in results.items()})
-print(f"price MAE of always guessing the mean: {np.abs(test_price - train_price.mean()).mean():.4f}")
-
-# Reading a trained model: its layers and their weights.
-for layer in shop.layers:
-    print(f"{layer.name:16} {layer.__class__.__name__:12} {[tuple(w.shape) for w in layer.weights]}")
-
-# A model that returns intermediate outputs of the trained one: same layers, same weights.
-names = ["image_features", "tabular_features", "residual_1", "residual_2", "class"]
-extractor = tf.keras.Model(inputs=shop.inputs, outputs=[shop.get_layer(n).output for n in names])
-features = extractor({"image": test_x[:5], "tabular": test_tabular[:5]})
-for name, value in zip(names, features):
-    print(f"{name:16} {value.shape}")
-logits, _ = shop.predict({"image": test_x[:5], "tabular": test_tabular[:5]}, verbose=0)
-print("same logits as the trained model:", np.allclose(features[-1], logits, atol=1e-6))

@@ -1,6 +1,8 @@
 # Saving and loading: the .keras file, weights only, and a SavedModel for serving.
 import argparse
 import os
+import shutil
+import sys
 import tempfile
 import zipfile
 
@@ -10,7 +12,12 @@ import tensorflow as tf
 parser = argparse.ArgumentParser(description="Save and load a small Fashion-MNIST model.")
 parser.add_argument("--train-images", type=int, default=10000)
 parser.add_argument("--epochs", type=int, default=2)
-args, _ = parser.parse_known_args()  # known only: a notebook kernel adds its own arguments
+# In a notebook the kernel's own arguments are in sys.argv: read none of them there.
+args = parser.parse_args([] if "ipykernel" in sys.modules else None)
+if args.epochs < 1:
+    parser.error("--epochs must be at least 1")
+if not 1 <= args.train_images <= 60000:
+    parser.error("--train-images must be between 1 and 60000")
 
 tf.keras.backend.clear_session()
 tf.keras.utils.set_random_seed(42)
@@ -24,6 +31,7 @@ test_x, test_y = test_x.astype(np.float32) / 255.0, test_y.astype(np.int32)
 
 
 def make_mlp():  # the MLP of chapter 2, compiled
+    tf.keras.utils.set_random_seed(42)  # the same initial weights whenever it is called
     model = tf.keras.Sequential([
         tf.keras.Input(shape=(28, 28)),
         tf.keras.layers.Flatten(),
@@ -45,8 +53,8 @@ print(f"test loss {loss:.4f}, test accuracy {accuracy:.4f}")
 folder = tempfile.mkdtemp()
 
 
-def size_kb(name):  # the size of a file in the folder, in kilobytes of 1,024 bytes
-    return round(os.path.getsize(os.path.join(folder, name)) / 1024)
+def size_kb(name):  # the size of a file in the folder, in kilobytes of 1,000 bytes
+    return round(os.path.getsize(os.path.join(folder, name)) / 1000)
 
 
 def short(error):  # an error's type and the first sentence of its message, without the folder
@@ -91,8 +99,10 @@ print("after load_weights, identical predictions:",
       "| optimizer steps:", int(fresh.optimizer.iterations))
 
 # A SavedModel for serving: a folder that TensorFlow loads without Keras or our code.
+logger_level = tf.get_logger().level
 tf.get_logger().setLevel("ERROR")  # silence "Assets written to"
 model.export(os.path.join(folder, "fashion_mlp_export"), verbose=False)
+tf.get_logger().setLevel(logger_level)
 print("fashion_mlp_export:", sorted(os.listdir(os.path.join(folder, "fashion_mlp_export"))))
 served = tf.saved_model.load(os.path.join(folder, "fashion_mlp_export"))
 logits = served.serve(tf.constant(test_x[:1000]))
@@ -149,3 +159,4 @@ print(type(restored).__name__, "hidden_units:", restored.hidden_units, "| identi
       np.array_equal(classifier(test_x[:1000]).numpy(),
                      restored(test_x[:1000]).numpy()))
 print("files:", sorted(os.listdir(folder)))
+shutil.rmtree(folder)  # mkdtemp() folders are not deleted automatically

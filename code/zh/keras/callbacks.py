@@ -2,18 +2,23 @@
 import argparse
 import os
 import shutil
+import sys
 import tempfile
 
 import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
+from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
 parser = argparse.ArgumentParser(description="Train an MLP with Keras callbacks.")
 parser.add_argument("--train-images", type=int, default=5000)
 parser.add_argument("--epochs", type=int, default=20)  # 只是上限：EarlyStopping 会提前结束训练
-args, _ = parser.parse_known_args()
-assert args.train_images <= 55000, (
-    "--train-images: at most 55000, the last 5000 images are the validation set")
+# 在 notebook 中，sys.argv 里是内核自己的参数：一个也不读。
+args = parser.parse_args([] if "ipykernel" in sys.modules else None)
+if args.epochs < 1:
+    parser.error("--epochs must be at least 1")
+if not 1 <= args.train_images <= 55000:
+    parser.error("--train-images must be between 1 and 55000: the last 5000 images validate")
 tf.keras.backend.clear_session()  # 清空 Keras 的状态：层的名字从头编号
 tf.keras.utils.set_random_seed(42)
 tf.config.experimental.enable_op_determinism()
@@ -27,6 +32,7 @@ val_x, val_y = images[-5000:], labels[-5000:]
 
 
 def compiled_mlp():  # 每次运行都用新的权重和新的优化器
+    tf.keras.utils.set_random_seed(42)  # 每次训练的初始权重和批次都相同
     model = tf.keras.Sequential([
         tf.keras.Input(shape=(28, 28)),
         tf.keras.layers.Flatten(),
@@ -85,7 +91,6 @@ class LearningRateRecorder(tf.keras.callbacks.Callback):
 
 # val_loss 有一轮没有改善，ReduceLROnPlateau 就把学习率除以 5（factor=0.2）；
 # TensorBoard 写下的日志留到本页最后一节再读。
-tf.keras.utils.set_random_seed(42)
 model = compiled_mlp()
 reduce_lr = tf.keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=0.2, patience=1,
                                                  min_lr=1e-5)
@@ -118,17 +123,16 @@ plt.show()
 print("log folders:", sorted(os.listdir(log_dir)))
 
 
-def read_scalars(folder):  # 读出一个文件夹中的事件文件，返回 {标签: (步数, 数值)}
+# 辅助函数，与 Keras 无关：用 TensorBoard 自己的读取器取回一组运行记录中的标量。
+def read_scalars(folder):  # 一个文件夹中记录的标量：{标签: (步数, 数值)}
+    events = EventAccumulator(folder, size_guidance={"tensors": 0})  # 0：保留全部数值
+    events.Reload()  # 读入文件夹中的事件文件
     scalars = {}
-    for name in sorted(os.listdir(folder)):
-        # 事件文件就是一个 TFRecord 文件，每条记录是一个 Event 协议缓冲区。
-        for record in tf.data.TFRecordDataset(os.path.join(folder, name)):
-            event = tf.compat.v1.Event.FromString(record.numpy())
-            for value in event.summary.value:
-                if value.metadata.plugin_data.plugin_name == "scalars":
-                    steps, values = scalars.setdefault(value.tag, ([], []))
-                    steps.append(event.step)
-                    values.append(float(tf.make_ndarray(value.tensor)))
+    for tag in events.Tags()["tensors"]:
+        if events.SummaryMetadata(tag).plugin_data.plugin_name == "scalars":
+            logged = events.Tensors(tag)
+            scalars[tag] = ([event.step for event in logged],
+                            [float(tf.make_ndarray(event.tensor_proto)) for event in logged])
     return scalars
 
 
@@ -154,3 +158,4 @@ for ax, tag in zip(axes, ["epoch_loss", "epoch_accuracy", "epoch_learning_rate"]
 axes[2].set_yscale("log")
 plt.tight_layout()
 plt.show()
+shutil.rmtree(log_dir)  # 日志已经读过：删除临时文件夹

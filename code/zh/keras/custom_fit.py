@@ -1,5 +1,6 @@
 # 自定义 fit()：自己写 train_step 和 test_step，回调、验证和评估指标照常工作。
 import argparse
+import sys
 
 import numpy as np
 import tensorflow as tf
@@ -7,7 +8,12 @@ import tensorflow as tf
 parser = argparse.ArgumentParser(description="A custom train_step and test_step on Fashion-MNIST.")
 parser.add_argument("--train-images", type=int, default=10000)
 parser.add_argument("--epochs", type=int, default=3)
-args, _ = parser.parse_known_args()  # 只取认识的参数：notebook 内核会附加自己的参数
+# 在 notebook 中，sys.argv 里是内核自己的参数：一个也不读。
+args = parser.parse_args([] if "ipykernel" in sys.modules else None)
+if args.epochs < 1:
+    parser.error("--epochs must be at least 1")
+if not 10 <= args.train_images <= 60000:
+    parser.error("--train-images must be between 10 and 60000")
 
 tf.keras.backend.clear_session()
 tf.keras.utils.set_random_seed(42)
@@ -31,6 +37,10 @@ class MLP(tf.keras.Model):  # 第 2 章的多层感知机，用 Keras 自带的 
 
 
 class OurStepMLP(MLP):  # 同样的模型；fit() 现在对每个批次运行我们的 train_step
+    def __init__(self, **options):
+        super().__init__(**options)
+        self.loss_tracker = tf.keras.metrics.Mean(name="loss")  # 我们自己的：本轮损失的平均值
+
     def train_step(self, data):
         x, y = data
         with tf.GradientTape() as tape:
@@ -38,10 +48,16 @@ class OurStepMLP(MLP):  # 同样的模型；fit() 现在对每个批次运行我
             loss = self.compute_loss(x=x, y=y, y_pred=y_pred, training=True)
         gradients = tape.gradient(loss, self.trainable_variables)
         self.optimizer.apply(gradients, self.trainable_variables)
-        for metric in self.metrics:
-            if metric.name == "loss":  # 记录损失的指标；compute_metrics() 不管它，由我们更新
-                metric.update_state(loss)
-        return self.compute_metrics(x, y, y_pred)  # 更新 compile 中给出的评估指标
+        self.loss_tracker.update_state(loss)
+        results = self.compute_metrics(x, y, y_pred)  # 更新 compile() 的评估指标
+        return {**results, "loss": self.loss_tracker.result()}  # 报告我们的损失，而不是 compile() 的
+
+    def test_step(self, data):  # 供 evaluate() 和 fit() 的验证使用
+        x, y = data
+        y_pred = self(x, training=False)
+        self.loss_tracker.update_state(self.compute_loss(x=x, y=y, y_pred=y_pred, training=False))
+        results = self.compute_metrics(x, y, y_pred)
+        return {**results, "loss": self.loss_tracker.result()}
 
 
 def fit_new(model_class, **fit_options):  # 新建一个模型，编译后用 fit() 训练
@@ -68,7 +84,7 @@ print("same weights as Keras's train_step:",
       all(np.array_equal(a, b) for a, b in zip(ours.get_weights(), builtin.get_weights())))
 
 
-class ClippedMLP(MLP):  # 按全局范数裁剪梯度，并报告这个范数
+class ClippedMLP(OurStepMLP):  # 按全局范数裁剪梯度，并报告这个范数
     def __init__(self, clip_norm=2.0, **options):
         super().__init__(**options)
         self.clip_norm = clip_norm
@@ -85,19 +101,12 @@ class ClippedMLP(MLP):  # 按全局范数裁剪梯度，并报告这个范数
         self.optimizer.apply(gradients, self.trainable_variables)
         self.grad_norm.update_state(norm)
         self.clipped.update_state(tf.cast(norm > self.clip_norm, tf.float32))
-        for metric in self.metrics:
-            if metric.name == "loss":
-                metric.update_state(loss)
-        return self.compute_metrics(x, y, y_pred)
-
-    def test_step(self, data):  # evaluate() 和 fit() 的验证都会调用它
-        x, y = data
-        y_pred = self(x, training=False)
-        loss = self.compute_loss(x=x, y=y, y_pred=y_pred, training=False)
-        for metric in self.metrics:
-            if metric.name == "loss":
-                metric.update_state(loss)
+        self.loss_tracker.update_state(loss)
         results = self.compute_metrics(x, y, y_pred)
+        return {**results, "loss": self.loss_tracker.result()}
+
+    def test_step(self, data):  # 即 OurStepMLP 的 test_step，去掉梯度的两个指标
+        results = super().test_step(data)
         return {"loss": results["loss"], "accuracy": results["accuracy"]}  # 这里没有梯度
 
 

@@ -1,5 +1,6 @@
 # 评估与预测：evaluate()、predict() 和 model(x)；预测的类别与混淆矩阵。
 import argparse
+import sys
 import time
 
 import matplotlib.pyplot as plt
@@ -9,7 +10,12 @@ import tensorflow as tf
 parser = argparse.ArgumentParser(description="Evaluate an MLP and use its predictions.")
 parser.add_argument("--train-images", type=int, default=10000)
 parser.add_argument("--epochs", type=int, default=3)
-args, _ = parser.parse_known_args()
+# 在 notebook 中，sys.argv 里是内核自己的参数：一个也不读。
+args = parser.parse_args([] if "ipykernel" in sys.modules else None)
+if args.epochs < 1:
+    parser.error("--epochs must be at least 1")
+if not 1 <= args.train_images <= 60000:
+    parser.error("--train-images must be between 1 and 60000")
 tf.keras.backend.clear_session()  # 清空 Keras 的状态：层的名字从头编号
 tf.keras.utils.set_random_seed(42)
 tf.config.experimental.enable_op_determinism()
@@ -37,8 +43,8 @@ print(f"last training epoch: loss {history.history['loss'][-1]:.4f}, "
       f"accuracy {history.history['accuracy'][-1]:.4f}")
 
 # evaluate()：整个测试集上的损失和评估指标，以列表或字典的形式返回。
-results = model.evaluate(test_x, test_y, batch_size=1000, verbose=0)
-print("evaluate:", [round(value, 4) for value in results], model.metrics_names)
+as_list = model.evaluate(test_x, test_y, batch_size=1000, verbose=0)
+print("evaluate:", [round(value, 4) for value in as_list], model.metrics_names)
 results = model.evaluate(test_x, test_y, batch_size=1000, verbose=0, return_dict=True)
 print("return_dict=True:", {name: round(value, 4) for name, value in results.items()})
 
@@ -109,6 +115,8 @@ mistakes = confusion - np.diag(np.diag(confusion))  # 把对角线清零
 for index in np.argsort(mistakes, axis=None)[::-1][:3]:  # 最多的三种错误
     true, guess = divmod(int(index), 10)
     print(f"{CLASS_NAMES[true]} predicted as {CLASS_NAMES[guess]}: {mistakes[true, guess]}")
+for true, guess in [("Sneaker", "Ankle boot"), ("Sneaker", "Sandal"), ("Shirt", "T-shirt/top")]:
+    print(f"{true} predicted as {guess}: {mistakes[CLASS_NAMES.index(true), CLASS_NAMES.index(guess)]}")
 
 fig, ax = plt.subplots(figsize=(6, 5))
 ax.imshow(confusion, cmap="Blues")

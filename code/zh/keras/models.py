@@ -1,6 +1,7 @@
 # 从层到模型：用三种方式搭建同一个分类器；一个两输入、两输出的模型及其结构图；
 # 以及一个读取训练好的模型中间输出的模型。
 import argparse
+import sys
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -10,7 +11,12 @@ from matplotlib.patches import Patch
 parser = argparse.ArgumentParser(description="Three ways to build a Keras model, on Fashion-MNIST.")
 parser.add_argument("--epochs", type=int, default=2)
 parser.add_argument("--train-images", type=int, default=10000)
-args, _ = parser.parse_known_args()  # 只取认识的参数：notebook 内核会附加自己的参数
+# 在 notebook 中，sys.argv 里是内核自己的参数：一个也不读。
+args = parser.parse_args([] if "ipykernel" in sys.modules else None)
+if args.epochs < 1:
+    parser.error("--epochs must be at least 1")
+if not 1 <= args.train_images <= 60000:
+    parser.error("--train-images must be between 1 and 60000")
 
 tf.keras.backend.clear_session()  # 清空 Keras 的状态：层的名字重新从 "dense" 开始编号
 tf.keras.utils.set_random_seed(42)
@@ -72,9 +78,9 @@ subclassed = Classifier(name="subclassed")
 train_and_test(subclassed)
 
 # Keras 能看到模型的什么：函数式模型是一张图，子类化模型只是一段代码。
-for model in (functional, subclassed):
-    keys = sorted(model.get_config())
-    print(f"{model.name:10} has inputs: {hasattr(model, 'inputs')!s:5} | config: {keys}")
+for candidate in (functional, subclassed):
+    keys = sorted(candidate.get_config())
+    print(f"{candidate.name:10} has inputs: {hasattr(candidate, 'inputs')!s:5} | config: {keys}")
 
 # 一家虚构的商店：每件商品有一张照片、四个数（两个有用，两个是噪声）和一个价格，
 # 价格取决于商品的种类和前两个数。
@@ -98,8 +104,8 @@ print("tabular:", train_tabular.shape, "| price: mean", f"{train_price.mean():.4
 tf.keras.utils.set_random_seed(42)
 image = tf.keras.Input(shape=(28, 28), name="image")
 tabular = tf.keras.Input(shape=(4,), name="tabular")
-x = tf.keras.layers.Flatten(name="flatten")(image)
-image_features = tf.keras.layers.Dense(64, activation="relu", name="image_features")(x)
+flat_image = tf.keras.layers.Flatten(name="flatten")(image)
+image_features = tf.keras.layers.Dense(64, activation="relu", name="image_features")(flat_image)
 tabular_features = tf.keras.layers.Dense(16, activation="relu", name="tabular_features")(tabular)
 h = tf.keras.layers.Concatenate(name="concatenate")([image_features, tabular_features])
 h = tf.keras.layers.Dense(64, activation="relu", name="trunk")(h)
@@ -112,8 +118,38 @@ shop = tf.keras.Model(inputs=[image, tabular], outputs=[class_logits, price], na
 print("outputs:", shop.output_names)
 shop.summary(line_length=100)
 
+# 每个输出有自己的损失函数和评估指标，以输出的名字为键；loss_weights 决定各项损失的比重。
+shop.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=1e-3),
+             loss={"class": tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                   "price": tf.keras.losses.MeanSquaredError()},
+             loss_weights={"class": 1.0, "price": 10.0},
+             metrics={"class": ["accuracy"], "price": ["mae"]})
+shop.fit({"image": train_x, "tabular": train_tabular}, {"class": train_y, "price": train_price},
+         epochs=args.epochs, batch_size=64, verbose=0)
+results = shop.evaluate({"image": test_x, "tabular": test_tabular},
+                        {"class": test_y, "price": test_price},
+                        batch_size=1000, verbose=0, return_dict=True)
+print({name: round(value, 4) for name, value in results.items()})
+print(f"price MAE of always guessing the mean: {np.abs(test_price - train_price.mean()).mean():.4f}")
+# 价格中的噪声（标准差 0.02）的 MAE 为 0.02 * sqrt(2 / pi)：任何模型都低不过它。
+print(f"price MAE of the noise alone: {0.02 * np.sqrt(2 / np.pi):.4f}")
 
-# 根据模型的配置画出结构图：层的每一次调用画成一个方框。
+# 查看训练好的模型：它的层和各层的权重。
+for layer in shop.layers:
+    print(f"{layer.name:16} {layer.__class__.__name__:12} {[tuple(w.shape) for w in layer.weights]}")
+
+# 一个返回训练好的模型中间输出的新模型：同样的层，同样的权重。
+names = ["image_features", "tabular_features", "residual_1", "residual_2", "class"]
+extractor = tf.keras.Model(inputs=shop.inputs, outputs=[shop.get_layer(n).output for n in names])
+features = extractor({"image": test_x[:5], "tabular": test_tabular[:5]})
+for name, value in zip(names, features):
+    print(f"{name:16} {value.shape}")
+predicted_logits, _ = shop.predict({"image": test_x[:5], "tabular": test_tabular[:5]}, verbose=0)
+print("same logits as the trained model:", np.allclose(features[-1], predicted_logits, atol=1e-6))
+
+
+# 辅助函数，与 Keras 无关：根据模型的配置用 matplotlib 画出结构图，
+# 层的每一次调用画成一个方框。
 def draw_model(model):
     config = model.get_config()
 
@@ -140,24 +176,26 @@ def draw_model(model):
     x = {}  # 方框放在它的输入下方；同一行的方框相隔一个单位
     for level in range(max(depth.values()) + 1):
         row = [node for node in kinds if depth[node] == level]
-        wanted = [np.mean([x[a] for a, b in edges if b == node]) if level else 0.0 for node in row]
+        wanted = [np.mean([x[a] for a, b in edges if b == node and kinds[a][1] == 1] or
+                          [x[a] for a, b in edges if b == node]) if level else 0.0 for node in row]
         if len(row) > 1:
             rank = np.argsort(np.argsort(wanted, kind="stable"))
             wanted = np.mean(wanted) + rank - (len(row) - 1) / 2
         x.update(zip(row, wanted))
+        x.update({node: x[node] + 0.9 for node in row if kinds[node][1] > 1})  # 共享层让到一旁
     output_names = {name for name, _, _ in config["output_layers"]}
     _, ax = plt.subplots(figsize=(6, 8.5))
+    boxes = {}
     for (name, call), (kind, calls) in kinds.items():
         color = ("lightblue" if kind == "InputLayer" else "lightgreen" if name in output_names
                  else "orange" if calls > 1 else "whitesmoke")
         label = f"{name} (call {call + 1})" if calls > 1 else name
-        ax.text(x[(name, call)], -depth[(name, call)], f"{label}\n{kind}", ha="center",
-                va="center", fontsize=9, bbox=dict(boxstyle="round", facecolor=color))
-    for a, b in edges:
-        skip = depth[b] - depth[a] > 1 and x[a] == x[b]  # 直线会穿过中间的方框
-        ax.annotate("", xy=(x[b], -depth[b]), xytext=(x[a], -depth[a]),
-                    arrowprops=dict(arrowstyle="->", shrinkA=15, shrinkB=15,
-                                    connectionstyle="arc3,rad=1.3" if skip else "arc3"))
+        boxes[(name, call)] = ax.text(x[(name, call)], -depth[(name, call)], f"{label}\n{kind}",
+                                      ha="center", va="center", fontsize=9,
+                                      bbox=dict(boxstyle="round", facecolor=color))
+    for a, b in edges:  # 从一个方框的底边指向下一个方框的顶边
+        ax.annotate("", xy=(0.5, 1), xycoords=boxes[b], xytext=(0.5, 0), textcoords=boxes[a],
+                    arrowprops=dict(arrowstyle="->"))
     ax.set_xlim(min(x.values()) - 1, max(x.values()) + 1)
     ax.set_ylim(-max(depth.values()) - 0.5, 0.5)
     legend = [("input", "lightblue"), ("output", "lightgreen"), ("shared layer", "orange")]
@@ -170,30 +208,3 @@ def draw_model(model):
 
 
 draw_model(shop)
-
-# 每个输出有自己的损失函数和评估指标，以输出的名字为键；loss_weights 决定各项损失的比重。
-shop.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=1e-3),
-             loss={"class": tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-                   "price": tf.keras.losses.MeanSquaredError()},
-             loss_weights={"class": 1.0, "price": 10.0},
-             metrics={"class": ["accuracy"], "price": ["mae"]})
-shop.fit({"image": train_x, "tabular": train_tabular}, {"class": train_y, "price": train_price},
-         epochs=args.epochs, batch_size=64, verbose=0)
-results = shop.evaluate({"image": test_x, "tabular": test_tabular},
-                        {"class": test_y, "price": test_price},
-                        batch_size=1000, verbose=0, return_dict=True)
-print({name: round(value, 4) for name, value in results.items()})
-print(f"price MAE of always guessing the mean: {np.abs(test_price - train_price.mean()).mean():.4f}")
-
-# 查看训练好的模型：它的层和各层的权重。
-for layer in shop.layers:
-    print(f"{layer.name:16} {layer.__class__.__name__:12} {[tuple(w.shape) for w in layer.weights]}")
-
-# 一个返回训练好的模型中间输出的新模型：同样的层，同样的权重。
-names = ["image_features", "tabular_features", "residual_1", "residual_2", "class"]
-extractor = tf.keras.Model(inputs=shop.inputs, outputs=[shop.get_layer(n).output for n in names])
-features = extractor({"image": test_x[:5], "tabular": test_tabular[:5]})
-for name, value in zip(names, features):
-    print(f"{name:16} {value.shape}")
-logits, _ = shop.predict({"image": test_x[:5], "tabular": test_tabular[:5]}, verbose=0)
-print("same logits as the trained model:", np.allclose(features[-1], logits, atol=1e-6))

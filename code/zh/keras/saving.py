@@ -1,6 +1,8 @@
 # 保存与加载：.keras 文件、只保存权重，以及用于部署的 SavedModel。
 import argparse
 import os
+import shutil
+import sys
 import tempfile
 import zipfile
 
@@ -10,7 +12,12 @@ import tensorflow as tf
 parser = argparse.ArgumentParser(description="Save and load a small Fashion-MNIST model.")
 parser.add_argument("--train-images", type=int, default=10000)
 parser.add_argument("--epochs", type=int, default=2)
-args, _ = parser.parse_known_args()  # 只取认识的参数：notebook 内核会附加自己的参数
+# 在 notebook 中，sys.argv 里是内核自己的参数：一个也不读。
+args = parser.parse_args([] if "ipykernel" in sys.modules else None)
+if args.epochs < 1:
+    parser.error("--epochs must be at least 1")
+if not 1 <= args.train_images <= 60000:
+    parser.error("--train-images must be between 1 and 60000")
 
 tf.keras.backend.clear_session()
 tf.keras.utils.set_random_seed(42)
@@ -24,6 +31,7 @@ test_x, test_y = test_x.astype(np.float32) / 255.0, test_y.astype(np.int32)
 
 
 def make_mlp():  # 第 2 章的多层感知机，已经编译好
+    tf.keras.utils.set_random_seed(42)  # 每次调用，初始权重都相同
     model = tf.keras.Sequential([
         tf.keras.Input(shape=(28, 28)),
         tf.keras.layers.Flatten(),
@@ -45,8 +53,8 @@ print(f"test loss {loss:.4f}, test accuracy {accuracy:.4f}")
 folder = tempfile.mkdtemp()
 
 
-def size_kb(name):  # 目录中一个文件的大小，以 KB（1 KB = 1024 字节）为单位
-    return round(os.path.getsize(os.path.join(folder, name)) / 1024)
+def size_kb(name):  # 文件夹中一个文件的大小，以 KB（1000 字节）为单位
+    return round(os.path.getsize(os.path.join(folder, name)) / 1000)
 
 
 def short(error):  # 异常的类型及其消息的第一句，去掉其中的目录路径
@@ -91,8 +99,10 @@ print("after load_weights, identical predictions:",
       "| optimizer steps:", int(fresh.optimizer.iterations))
 
 # 用于部署的 SavedModel：一个目录，TensorFlow 不需要 Keras 和我们的代码就能加载它。
+logger_level = tf.get_logger().level
 tf.get_logger().setLevel("ERROR")  # 不打印 "Assets written to" 这条消息
 model.export(os.path.join(folder, "fashion_mlp_export"), verbose=False)
+tf.get_logger().setLevel(logger_level)
 print("fashion_mlp_export:", sorted(os.listdir(os.path.join(folder, "fashion_mlp_export"))))
 served = tf.saved_model.load(os.path.join(folder, "fashion_mlp_export"))
 logits = served.serve(tf.constant(test_x[:1000]))
@@ -149,3 +159,4 @@ print(type(restored).__name__, "hidden_units:", restored.hidden_units, "| identi
       np.array_equal(classifier(test_x[:1000]).numpy(),
                      restored(test_x[:1000]).numpy()))
 print("files:", sorted(os.listdir(folder)))
+shutil.rmtree(folder)  # mkdtemp() 建立的目录不会自动删除

@@ -1,5 +1,6 @@
 # Solutions to the exercises of "From layers to models".
 import argparse
+import sys
 
 import numpy as np
 import tensorflow as tf
@@ -7,7 +8,12 @@ import tensorflow as tf
 parser = argparse.ArgumentParser(description="Solutions: loss weights and shared layers.")
 parser.add_argument("--epochs", type=int, default=2)
 parser.add_argument("--train-images", type=int, default=10000)
-args, _ = parser.parse_known_args()  # known only: a notebook kernel adds its own arguments
+# In a notebook the kernel's own arguments are in sys.argv: read none of them there.
+args = parser.parse_args([] if "ipykernel" in sys.modules else None)
+if args.epochs < 1:
+    parser.error("--epochs must be at least 1")
+if not 1 <= args.train_images <= 60000:
+    parser.error("--train-images must be between 1 and 60000")
 
 tf.keras.backend.clear_session()
 tf.keras.utils.set_random_seed(42)
@@ -74,8 +80,7 @@ for shared in (True, False):
     print(f"shared={shared!s:5}: {len(model.layers)} layers, {model.count_params():,} parameters")
 
 # What does .output of a layer called twice return? Compare with trunk + block(trunk).
-model = build_shop(shared=True)
 names = ["trunk", "shared_block", "residual_1"]
-probe = tf.keras.Model(inputs=model.inputs, outputs=[model.get_layer(n).output for n in names])
+probe = tf.keras.Model(inputs=shop.inputs, outputs=[shop.get_layer(n).output for n in names])
 trunk, block_output, residual_1 = probe({"image": test_x[:5], "tabular": test_tabular[:5]})
 print("shared_block.output is its first call:", np.allclose(trunk + block_output, residual_1))

@@ -1,5 +1,6 @@
 # Solutions to the exercises of "Saving and loading".
 import os
+import shutil
 import tempfile
 
 import numpy as np
@@ -95,3 +96,4 @@ print("rows sum to 1:", bool(np.allclose(p.sum(axis=1), 1.0, atol=1e-5)))
 print("same classes as the Keras model:",
       np.array_equal(p.argmax(axis=1), model(test_x[:1000]).numpy().argmax(axis=1)))
 print(f"accuracy on the first 1,000 test images: {np.mean(p.argmax(axis=1) == test_y[:1000]):.4f}")
+shutil.rmtree(folder)  # mkdtemp() folders are not deleted automatically

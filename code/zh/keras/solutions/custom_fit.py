@@ -38,8 +38,30 @@ def same_weights(a, b, tolerance=0.0):  # 两个模型的权重是否相同？
                for u, v in zip(a.get_weights(), b.get_weights()))
 
 
+class OurStepMLP(MLP):  # 正文中的第一个 train_step 和 test_step，带我们自己的损失跟踪器
+    def __init__(self, **options):
+        super().__init__(**options)
+        self.loss_tracker = tf.keras.metrics.Mean(name="loss")
+
+    def train_step(self, data):
+        x, y = data
+        with tf.GradientTape() as tape:
+            y_pred = self(x, training=True)
+            loss = self.compute_loss(x=x, y=y, y_pred=y_pred, training=True)
+        gradients = tape.gradient(loss, self.trainable_variables)
+        self.optimizer.apply(gradients, self.trainable_variables)
+        self.loss_tracker.update_state(loss)
+        return {**self.compute_metrics(x, y, y_pred), "loss": self.loss_tracker.result()}
+
+    def test_step(self, data):
+        x, y = data
+        y_pred = self(x, training=False)
+        self.loss_tracker.update_state(self.compute_loss(x=x, y=y, y_pred=y_pred, training=False))
+        return {**self.compute_metrics(x, y, y_pred), "loss": self.loss_tracker.result()}
+
+
 # 练习 1：去掉 test_step 的 ClippedMLP，与 Adam 自带的裁剪对比。
-class ClippedMLP(MLP):
+class ClippedMLP(OurStepMLP):
     def __init__(self, clip_norm=2.0, **options):
         super().__init__(**options)
         self.clip_norm = clip_norm
@@ -56,10 +78,8 @@ class ClippedMLP(MLP):
         self.optimizer.apply(gradients, self.trainable_variables)
         self.grad_norm.update_state(norm)
         self.clipped.update_state(tf.cast(norm > self.clip_norm, tf.float32))
-        for metric in self.metrics:
-            if metric.name == "loss":
-                metric.update_state(loss)
-        return self.compute_metrics(x, y, y_pred)
+        self.loss_tracker.update_state(loss)
+        return {**self.compute_metrics(x, y, y_pred), "loss": self.loss_tracker.result()}
 
 
 tf.keras.utils.set_random_seed(42)
@@ -75,7 +95,7 @@ print("same weights within 1e-6:", same_weights(ours, theirs, tolerance=1e-6))
 
 
 # 练习 2：能接受样本权重的 train_step（fit() 由 class_weight 生成样本权重）。
-class WeightedStepMLP(MLP):
+class WeightedStepMLP(OurStepMLP):
     def train_step(self, data):
         x, y, sample_weight = tf.keras.utils.unpack_x_y_sample_weight(data)
         with tf.GradientTape() as tape:
@@ -84,24 +104,9 @@ class WeightedStepMLP(MLP):
                                      training=True)
         gradients = tape.gradient(loss, self.trainable_variables)
         self.optimizer.apply(gradients, self.trainable_variables)
-        for metric in self.metrics:
-            if metric.name == "loss":
-                metric.update_state(loss)
-        return self.compute_metrics(x, y, y_pred, sample_weight=sample_weight)
-
-
-class OurStepMLP(MLP):  # 正文中的第一个 train_step
-    def train_step(self, data):
-        x, y = data
-        with tf.GradientTape() as tape:
-            y_pred = self(x, training=True)
-            loss = self.compute_loss(x=x, y=y, y_pred=y_pred, training=True)
-        gradients = tape.gradient(loss, self.trainable_variables)
-        self.optimizer.apply(gradients, self.trainable_variables)
-        for metric in self.metrics:
-            if metric.name == "loss":
-                metric.update_state(loss)
-        return self.compute_metrics(x, y, y_pred)
+        self.loss_tracker.update_state(loss)
+        results = self.compute_metrics(x, y, y_pred, sample_weight=sample_weight)
+        return {**results, "loss": self.loss_tracker.result()}
 
 
 shirt_weights = {label: 3.0 if label == 6 else 1.0 for label in range(10)}  # 类别 6 是衬衫（Shirt）
