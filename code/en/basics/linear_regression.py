@@ -1,5 +1,6 @@
 # Linear regression y = a * X + b, fitted three ways.
 import matplotlib.pyplot as plt
+from matplotlib import font_manager
 import numpy as np
 import tensorflow as tf
 
@@ -54,6 +55,9 @@ print(f"slope: {a_t.numpy() * scale:.3f} thousand per year | 2024: {price_2024:.
 line_years = np.array([2017, 2024], dtype=np.float32)
 line_X = (line_years - years.min()) / (years.max() - years.min())
 line_prices = (a_t.numpy() * line_X + b_t.numpy()) * (prices.max() - prices.min()) + prices.min()
+# Chinese labels (the zh edition) need a CJK font: Noto Sans CJK where it is installed.
+CJK = [f.name for f in font_manager.fontManager.ttflist if f.name.startswith("Noto Sans CJK")][:1]
+plt.rcParams["font.family"] = ["DejaVu Sans", *CJK]
 fig, ax = plt.subplots(figsize=(6, 3.5))
 ax.plot(years, prices, "o", label="data")
 ax.plot(line_years, line_prices, "-", label="fitted line")

@@ -1,5 +1,6 @@
 # 线性回归 y = a * X + b，用三种方法求解。
 import matplotlib.pyplot as plt
+from matplotlib import font_manager
 import numpy as np
 import tensorflow as tf
 
@@ -54,12 +55,15 @@ print(f"slope: {a_t.numpy() * scale:.3f} thousand per year | 2024: {price_2024:.
 line_years = np.array([2017, 2024], dtype=np.float32)
 line_X = (line_years - years.min()) / (years.max() - years.min())
 line_prices = (a_t.numpy() * line_X + b_t.numpy()) * (prices.max() - prices.min()) + prices.min()
+# 图中的中文标签需要 CJK 字体：装有 Noto Sans CJK 时，用它补上 DejaVu Sans 缺的字形。
+CJK = [f.name for f in font_manager.fontManager.ttflist if f.name.startswith("Noto Sans CJK")][:1]
+plt.rcParams["font.family"] = ["DejaVu Sans", *CJK]
 fig, ax = plt.subplots(figsize=(6, 3.5))
-ax.plot(years, prices, "o", label="data")
-ax.plot(line_years, line_prices, "-", label="fitted line")
-ax.plot([2024], [price_2024], "x", markersize=9, label="prediction for 2024")
-ax.set_xlabel("year")
-ax.set_ylabel("price (thousand per m²)")
+ax.plot(years, prices, "o", label="数据")
+ax.plot(line_years, line_prices, "-", label="拟合直线")
+ax.plot([2024], [price_2024], "x", markersize=9, label="2024 年的预测")
+ax.set_xlabel("年份")
+ax.set_ylabel("房价（千元/平方米）")
 ax.legend()
 plt.tight_layout()
 plt.show()
