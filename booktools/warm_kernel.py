@@ -12,7 +12,10 @@ The client passes its working folder, environment and standard streams to the se
 supervisor forked for the request forks the kernel, tells the client the kernel's pid and
 later its exit status; the client forwards the signals it gets (interrupt, terminate) to
 the kernel and exits with the kernel's status. If the client dies first (killed), the
-supervisor kills the kernel. The kernel runs ``ipykernel_launcher -f CONNECTION_FILE``
+supervisor kills the kernel. Each process also dies with its parent (Linux's parent-death
+signal): the server with the process that started it, a supervisor with the server, a
+kernel with its supervisor. So however a run ends (Ctrl-C to its process group, SIGTERM,
+a killed pytest worker), its kernels end with it, and with them their clients. The kernel runs ``ipykernel_launcher -f CONNECTION_FILE``
 exactly, from an interpreter whose imports were made before the fork; TensorFlow creates
 no thread pool and no context on import, so the fork is as clean as a fresh start
 (``make test`` compares every output with the stored ones, which proves it).
@@ -65,6 +68,21 @@ def start(path: Path, timeout: float = 120) -> subprocess.Popen:
     return server
 
 
+def die_with_parent() -> None:
+    """Linux: SIGKILL this process when its parent dies (prctl PR_SET_PDEATHSIG); if the parent
+    is gone already, exit now. Elsewhere: nothing (the server still polls its parent)."""
+    import ctypes
+
+    parent = os.getppid()
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if parent == 1 or os.getppid() != parent:
+        os._exit(1)
+
+
 # The messages: a 4-byte length, then JSON.
 def _send(conn: socket.socket, message: dict, fds: list[int] = ()) -> None:
     data = json.dumps(message).encode()
@@ -98,6 +116,7 @@ def _receive(conn: socket.socket, with_fds: bool = False):
 
 # The server and its forks.
 def serve(path: str) -> None:
+    die_with_parent()
     os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
     preload = os.environ.get(PRELOAD_ENV)
     for name in preload.split(",") if preload else PRELOADED:
@@ -116,6 +135,7 @@ def serve(path: str) -> None:
             continue
         conn.settimeout(None)
         if os.fork() == 0:
+            die_with_parent()
             listener.close()
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)
             os._exit(_supervise(conn))
@@ -127,6 +147,7 @@ def _supervise(conn: socket.socket) -> int:
     request, fds = _receive(conn, with_fds=True)
     kernel = os.fork()
     if kernel == 0:
+        die_with_parent()
         conn.close()
         _become_kernel(request, fds)
     for fd in fds:

@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 import nbformat
+import pytest
 
 from conftest import ROOT
 
@@ -127,3 +128,61 @@ def test_a_warm_kernel_is_interrupted_and_leaves_nothing_running(tmp_path):
     left = subprocess.run(["pgrep", "-f", str(tmp_path)], capture_output=True, text=True).stdout
     assert left == "", f"processes left running: {left}"
     assert not list(tmp_path.glob("book-kernel-*")), "the server's folder was left behind"
+
+
+def _left(marker) -> str:
+    return subprocess.run(["pgrep", "-af", str(marker)], capture_output=True, text=True).stdout
+
+
+@pytest.mark.parametrize("how", ["ctrl-c to the group", "sigterm", "worker killed"])
+def test_an_interrupted_run_leaves_no_kernel_behind(tmp_path, how):
+    """A run stopped in the middle of a notebook, however it is stopped, leaves none of its
+    processes: no server, supervisor, kernel or kernel client."""
+    import signal
+    import time
+
+    book = tmp_path / "book"
+    book.mkdir()
+    (book / "code").mkdir()
+    (book / "code" / "compare-policies.toml").write_text("", encoding="utf-8")
+    (book / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import time\nprint('started', flush=True)\ntime.sleep(120)", execution_count=1)])
+    nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, book / "long.ipynb")
+    env = dict(os.environ, PYTHONPATH=str(ROOT), TMPDIR=str(tmp_path), TF_CPP_MIN_LOG_LEVEL="3",
+               JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"), BOOK_KERNEL_PRELOAD="ipykernel.kernelapp")
+    workers = ["-n", "1"] if how == "worker killed" else []
+    run = subprocess.Popen([sys.executable, "-m", "pytest", "-p", "booktools.nbval_plugin",
+                            "--book-nbval", "--book-warm-kernel", *workers, "-p", "no:cacheprovider",
+                            "."], cwd=book, env=env, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 90
+        while _left(tmp_path).count("\n") < 4:  # server, supervisor, kernel, client
+            assert time.monotonic() < deadline and run.poll() is None, "the kernel never started"
+            time.sleep(0.5)
+        time.sleep(1)
+        if how == "ctrl-c to the group":
+            os.killpg(run.pid, signal.SIGINT)
+        elif how == "sigterm":
+            run.send_signal(signal.SIGTERM)
+        else:  # the xdist worker dies at once, as under the kernel's OOM killer
+            workers = subprocess.run(["pgrep", "-P", str(run.pid)], capture_output=True,
+                                     text=True).stdout.split()
+            assert workers, "no xdist worker found"
+            os.kill(int(workers[0]), signal.SIGKILL)
+            run.send_signal(signal.SIGTERM)
+        run.wait(timeout=60)
+        deadline = time.monotonic() + 15
+        while _left(tmp_path) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert _left(tmp_path) == "", f"left running after {how}:\n{_left(tmp_path)}"
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+        for line in _left(tmp_path).splitlines():
+            try:
+                os.kill(int(line.split()[0]), 9)
+            except (ProcessLookupError, ValueError):
+                pass
