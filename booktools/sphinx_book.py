@@ -100,8 +100,10 @@ def declare_language(app, pagename, templatename, context, doctree):
 
 EXERCISE_TITLE = re.compile(r'<span class="caption-number">Exercise (\d+) </span> \((.*?)\)</p>')
 SOLUTION_TITLE = re.compile(r'Solution to(<a [^>]*>) Exercise (\d+) \((.*?)\)</a>')
-EXERCISE_WORDS = {"zh": ("练习 {n} ", "（{title}）", "参考答案：{link}练习 {n}（{title}）</a>"),
-                  "en": ("Exercise {n} ", " ({title})", "Solution to{link} Exercise {n} ({title})</a>")}
+# A solution's title is plain text: as a link back to its exercise, most of the title
+# scrolled the page up when a reader clicked it to open the solution.
+EXERCISE_WORDS = {"zh": ("练习 {n} ", "（{title}）", "参考答案：练习 {n}（{title}）"),
+                  "en": ("Exercise {n} ", " ({title})", "Solution to Exercise {n} ({title})")}
 
 
 def number_exercises_per_page(app, pagename, templatename, context, doctree):
@@ -118,6 +120,24 @@ def number_exercises_per_page(app, pagename, templatename, context, doctree):
                                         f'</span>{title.format(title=m[2])}</p>', body)
     context["body"] = SOLUTION_TITLE.sub(
         lambda m: solution.format(link=m[1], n=local.get(m[2], m[2]), title=m[3]), body)
+
+
+def one_language_at_a_time(app, pagename, templatename, context, doctree):
+    """Previous and next stay in the page's language: the last Chinese page has no "next"
+    into the English preface (the sidebar shows the other language's pages only on request,
+    see book.css)."""
+    import posixpath
+
+    lang = page_language(pagename)
+    if not lang:
+        return
+    for key in ("prev", "next"):
+        link = (context.get(key) or {}).get("link")
+        if link:
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(pagename), link))
+            other = page_language(target)
+            if other and other != lang:
+                context[key] = None
 
 
 def add_language_switch(app, pagename, templatename, context, doctree):
@@ -264,6 +284,7 @@ def setup(app):
     app.connect("config-inited", add_footer)
     app.connect("config-inited", search_dictionary)
     app.connect("html-page-context", add_language_switch)
+    app.connect("html-page-context", one_language_at_a_time)
     app.connect("html-page-context", declare_language)
     app.connect("html-page-context", number_exercises_per_page)
     app.connect("html-page-context", add_downloads)

@@ -37,10 +37,12 @@ def _solutions_are_folded_until_opened(v, path: str):
         return
     first = solutions.first.locator("section, div.cell").first
     assert not first.is_visible(), f"{path}: the first solution is open before a click"
-    title = solutions.first.locator("p.admonition-title").inner_text()
+    heading = solutions.first.locator("p.admonition-title")
+    title = heading.inner_text()
     want = "参考答案：练习 1（" if "/zh/" in path else "Solution to Exercise 1 ("
     assert title.startswith(want), f"{path}: the first solution is titled {title!r}"
-    solutions.first.locator("button.toggle-button").click()
+    assert heading.locator("a").count() == 0, f"{path}: the solution's title is a link, not a toggle"
+    heading.click()  # where a reader clicks: the title itself opens the solution
     first.wait_for(state="visible", timeout=5_000)
 
 
@@ -110,3 +112,18 @@ def test_on_a_desktop_the_menu_button_hides_the_sidebar_and_search_appears_once(
     assert sidebar.is_visible()
     v.page.locator("button.primary-toggle:visible").first.click()
     sidebar.wait_for(state="hidden", timeout=5_000)
+
+
+@pytest.mark.parametrize("path", ["notebooks/zh/custom/graphs.html", "notebooks/en/preface.html"])
+def test_one_language_at_a_time(visit, path):
+    """Previous and next never cross into the other language; the sidebar lists the page's
+    own language; Chinese text is set in a Chinese font."""
+    v = visit(path)
+    lang, other = ("zh", "en") if "/zh/" in path else ("en", "zh")
+    for link in v.page.locator("a.left-prev, a.right-next").all():
+        href = link.evaluate("a => a.href")
+        assert f"/{other}/" not in href, f"{path}: previous/next leads into the other language: {href}"
+    shown = [a.evaluate("a => a.href") for a in v.page.locator(".bd-links a").all() if a.is_visible()]
+    assert shown and not [h for h in shown if f"/notebooks/{other}/" in h], f"{path}: sidebar shows {other}"
+    font = v.page.evaluate("() => getComputedStyle(document.body).fontFamily")
+    assert "Noto Sans CJK SC" in font, f"{path}: no Chinese font in {font}"
