@@ -6,6 +6,7 @@ import sys
 import tempfile
 
 import matplotlib.pyplot as plt
+from matplotlib import font_manager
 import numpy as np
 import tensorflow as tf
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
@@ -107,6 +108,9 @@ print("same rates in the history:", np.allclose(recorder.rates, history.history[
 print(f"best val_loss {min(recorder.val_losses):.4f}; the optimizer ends at "
       f"{float(model.optimizer.learning_rate.numpy()):.1e}")
 
+# Chinese labels (the zh edition) need a CJK font: Noto Sans CJK where it is installed.
+CJK = [f.name for f in font_manager.fontManager.ttflist if f.name.startswith("Noto Sans CJK")][:1]
+plt.rcParams["font.family"] = ["DejaVu Sans", *CJK]
 fig, (ax_rate, ax_loss) = plt.subplots(1, 2, figsize=(9, 3))
 epochs = np.arange(1, len(recorder.rates) + 1)
 ax_rate.step(epochs, recorder.rates, where="mid")

@@ -3,6 +3,7 @@ import argparse
 import sys
 
 import matplotlib.pyplot as plt
+from matplotlib import font_manager
 import numpy as np
 import tensorflow as tf
 
@@ -155,6 +156,9 @@ for name, make_optimizer in optimizers.items():
           f"accuracy {history.history['val_accuracy'][-1]:.4f}")
 tf.get_logger().setLevel(logger_level)  # back to the level it had
 
+# Chinese labels (the zh edition) need a CJK font: Noto Sans CJK where it is installed.
+CJK = [f.name for f in font_manager.fontManager.ttflist if f.name.startswith("Noto Sans CJK")][:1]
+plt.rcParams["font.family"] = ["DejaVu Sans", *CJK]
 fig, ax = plt.subplots(figsize=(6, 3.5))
 for name, losses in curves.items():
     ax.plot(range(args.epochs + 1), losses, "o-", label=name)

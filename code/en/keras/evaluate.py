@@ -4,6 +4,7 @@ import sys
 import time
 
 import matplotlib.pyplot as plt
+from matplotlib import font_manager
 import numpy as np
 import tensorflow as tf
 
@@ -118,6 +119,9 @@ for index in np.argsort(mistakes, axis=None)[::-1][:3]:  # the three largest mis
 for true, guess in [("Sneaker", "Ankle boot"), ("Sneaker", "Sandal"), ("Shirt", "T-shirt/top")]:
     print(f"{true} predicted as {guess}: {mistakes[CLASS_NAMES.index(true), CLASS_NAMES.index(guess)]}")
 
+# Chinese labels (the zh edition) need a CJK font: Noto Sans CJK where it is installed.
+CJK = [f.name for f in font_manager.fontManager.ttflist if f.name.startswith("Noto Sans CJK")][:1]
+plt.rcParams["font.family"] = ["DejaVu Sans", *CJK]
 fig, ax = plt.subplots(figsize=(6, 5))
 ax.imshow(confusion, cmap="Blues")
 for i in range(10):

@@ -3,6 +3,7 @@ import argparse
 import sys
 
 import matplotlib.pyplot as plt
+from matplotlib import font_manager
 import numpy as np
 import tensorflow as tf
 
@@ -42,6 +43,9 @@ w, b = linear.layers[0].kernel.numpy()[:, 0], float(linear.layers[0].bias.numpy(
 print(f"logit = {w[0]:.4f} * x1 {w[1]:+.4f} * x2 {b:+.4f}")
 
 # The decision boundary is where the logit is 0: w1 x1 + w2 x2 + b = 0.
+# Chinese labels (the zh edition) need a CJK font: Noto Sans CJK where it is installed.
+CJK = [f.name for f in font_manager.fontManager.ttflist if f.name.startswith("Noto Sans CJK")][:1]
+plt.rcParams["font.family"] = ["DejaVu Sans", *CJK]
 fig, ax = plt.subplots(figsize=(4.5, 4))
 ax.scatter(*class0.T, s=4, alpha=0.5, label="class 0")
 ax.scatter(*class1.T, s=4, alpha=0.5, label="class 1")

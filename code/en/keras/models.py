@@ -4,6 +4,7 @@ import argparse
 import sys
 
 import matplotlib.pyplot as plt
+from matplotlib import font_manager
 import numpy as np
 import tensorflow as tf
 from matplotlib.patches import Patch
@@ -184,6 +185,9 @@ def draw_model(model):
         x.update(zip(row, wanted))
         x.update({node: x[node] + 0.9 for node in row if kinds[node][1] > 1})  # shared: step aside
     output_names = {name for name, _, _ in config["output_layers"]}
+    # Chinese labels (the zh edition) need a CJK font: Noto Sans CJK where it is installed.
+    CJK = [f.name for f in font_manager.fontManager.ttflist if f.name.startswith("Noto Sans CJK")][:1]
+    plt.rcParams["font.family"] = ["DejaVu Sans", *CJK]
     _, ax = plt.subplots(figsize=(6, 8.5))
     boxes = {}
     for (name, call), (kind, calls) in kinds.items():

@@ -3,6 +3,7 @@ import argparse
 import sys
 
 import matplotlib.pyplot as plt
+from matplotlib import font_manager
 import numpy as np
 import tensorflow as tf
 
@@ -98,6 +99,9 @@ print(f"MLP test accuracy: {mlp_accuracy:.4f} after {args.epochs} epochs "
 predicted = tf.argmax(cnn.predict(test_images, batch_size=1000, verbose=0), axis=1)
 confusion = tf.math.confusion_matrix(test_labels, predicted, num_classes=10).numpy()
 print("correct per class:", np.diag(confusion).tolist())  # the diagonal: correct answers
+# Chinese labels (the zh edition) need a CJK font: Noto Sans CJK where it is installed.
+CJK = [f.name for f in font_manager.fontManager.ttflist if f.name.startswith("Noto Sans CJK")][:1]
+plt.rcParams["font.family"] = ["DejaVu Sans", *CJK]
 fig, ax = plt.subplots(figsize=(6, 5))
 ax.imshow(confusion, cmap="Blues")
 for i in range(10):

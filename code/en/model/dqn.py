@@ -7,6 +7,7 @@ from functools import partial
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")  # pygame draws off-screen: no display needed
 import gymnasium as gym
 import matplotlib.pyplot as plt
+from matplotlib import font_manager
 import numpy as np
 import tensorflow as tf
 
@@ -259,6 +260,9 @@ print(f"Test episodes (seeds {TEST_SEEDS.start}-{TEST_SEEDS.stop - 1}):", test_s
 # Plot the training scores (with exploration), their moving average and the greedy evaluations.
 window = min(10, len(scores))
 moving_avg = np.convolve(scores, np.ones(window) / window, mode="valid")
+# Chinese labels (the zh edition) need a CJK font: Noto Sans CJK where it is installed.
+CJK = [f.name for f in font_manager.fontManager.ttflist if f.name.startswith("Noto Sans CJK")][:1]
+plt.rcParams["font.family"] = ["DejaVu Sans", *CJK]
 fig, ax = plt.subplots(figsize=(6, 3))
 ax.plot(range(1, len(scores) + 1), scores, lw=0.8, alpha=0.5, label="episode score")
 ax.plot(range(window, len(scores) + 1), moving_avg, lw=2, label=f"mean of last {window}")

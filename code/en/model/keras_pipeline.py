@@ -3,6 +3,7 @@ import argparse
 import sys
 
 import matplotlib.pyplot as plt
+from matplotlib import font_manager
 import numpy as np
 import tensorflow as tf
 
@@ -53,6 +54,9 @@ for epoch, values in enumerate(zip(*history.history.values()), 1):
         f"{name} {value:.4f}" for name, value in zip(history.history, values)))
 
 # The training history: where validation stops improving, more epochs stop helping.
+# Chinese labels (the zh edition) need a CJK font: Noto Sans CJK where it is installed.
+CJK = [f.name for f in font_manager.fontManager.ttflist if f.name.startswith("Noto Sans CJK")][:1]
+plt.rcParams["font.family"] = ["DejaVu Sans", *CJK]
 fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(9, 3))
 epochs = np.arange(1, args.epochs + 1)
 ax_loss.plot(epochs, history.history["loss"], "o-", label="training")

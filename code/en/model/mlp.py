@@ -3,6 +3,7 @@ import argparse
 import sys
 
 import matplotlib.pyplot as plt
+from matplotlib import font_manager
 import numpy as np
 import tensorflow as tf
 
@@ -51,6 +52,9 @@ print("test:      ", data.test_images.shape, data.test_labels.shape)
 print("pixel range:", data.train_images.min(), "to", data.train_images.max())
 
 # Sixteen training images with their labels.
+# Chinese labels (the zh edition) need a CJK font: Noto Sans CJK where it is installed.
+CJK = [f.name for f in font_manager.fontManager.ttflist if f.name.startswith("Noto Sans CJK")][:1]
+plt.rcParams["font.family"] = ["DejaVu Sans", *CJK]
 fig, axes = plt.subplots(2, 8, figsize=(10, 3))
 for ax, image, label in zip(axes.flat, data.train_images, data.train_labels):
     ax.imshow(image[:, :, 0], cmap="gray_r")

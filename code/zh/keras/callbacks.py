@@ -6,6 +6,7 @@ import sys
 import tempfile
 
 import matplotlib.pyplot as plt
+from matplotlib import font_manager
 import numpy as np
 import tensorflow as tf
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
@@ -107,15 +108,18 @@ print("same rates in the history:", np.allclose(recorder.rates, history.history[
 print(f"best val_loss {min(recorder.val_losses):.4f}; the optimizer ends at "
       f"{float(model.optimizer.learning_rate.numpy()):.1e}")
 
+# 图中的中文标签需要 CJK 字体：装有 Noto Sans CJK 时，用它补上 DejaVu Sans 缺的字形。
+CJK = [f.name for f in font_manager.fontManager.ttflist if f.name.startswith("Noto Sans CJK")][:1]
+plt.rcParams["font.family"] = ["DejaVu Sans", *CJK]
 fig, (ax_rate, ax_loss) = plt.subplots(1, 2, figsize=(9, 3))
 epochs = np.arange(1, len(recorder.rates) + 1)
 ax_rate.step(epochs, recorder.rates, where="mid")
 ax_rate.set_yscale("log")
-ax_rate.set_xlabel("epoch")
-ax_rate.set_ylabel("learning rate")
+ax_rate.set_xlabel("轮")
+ax_rate.set_ylabel("学习率")
 ax_loss.plot(epochs, recorder.val_losses, "s--", color="tab:orange")
-ax_loss.set_xlabel("epoch")
-ax_loss.set_ylabel("validation loss")
+ax_loss.set_xlabel("轮")
+ax_loss.set_ylabel("验证损失")
 plt.tight_layout()
 plt.show()
 
@@ -153,7 +157,7 @@ for ax, tag in zip(axes, ["epoch_loss", "epoch_accuracy", "epoch_learning_rate"]
         if tag in logs[run]:
             ax.plot(*logs[run][tag], style, label=run)
     ax.set_title(tag)
-    ax.set_xlabel("step (epoch)")
+    ax.set_xlabel("步（轮）")
     ax.legend()
 axes[2].set_yscale("log")
 plt.tight_layout()

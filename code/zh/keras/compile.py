@@ -3,6 +3,7 @@ import argparse
 import sys
 
 import matplotlib.pyplot as plt
+from matplotlib import font_manager
 import numpy as np
 import tensorflow as tf
 
@@ -155,12 +156,15 @@ for name, make_optimizer in optimizers.items():
           f"accuracy {history.history['val_accuracy'][-1]:.4f}")
 tf.get_logger().setLevel(logger_level)  # 恢复原来的级别
 
+# 图中的中文标签需要 CJK 字体：装有 Noto Sans CJK 时，用它补上 DejaVu Sans 缺的字形。
+CJK = [f.name for f in font_manager.fontManager.ttflist if f.name.startswith("Noto Sans CJK")][:1]
+plt.rcParams["font.family"] = ["DejaVu Sans", *CJK]
 fig, ax = plt.subplots(figsize=(6, 3.5))
 for name, losses in curves.items():
     ax.plot(range(args.epochs + 1), losses, "o-", label=name)
     print(f"{name:15s} validation loss by epoch:", " ".join(f"{loss:.4f}" for loss in losses))
-ax.set_xlabel("epoch")
-ax.set_ylabel("validation loss")
+ax.set_xlabel("轮")
+ax.set_ylabel("验证损失")
 ax.set_xticks(range(args.epochs + 1))
 ax.legend()
 plt.tight_layout()
@@ -177,8 +181,8 @@ steps = np.arange(0, 1001, 10)
 fig, ax = plt.subplots(figsize=(6, 3))
 ax.plot(steps, [float(exponential(s)) for s in steps], label="ExponentialDecay")
 ax.plot(steps, [float(cosine(s)) for s in steps], label="CosineDecay")
-ax.set_xlabel("step")
-ax.set_ylabel("learning rate")
+ax.set_xlabel("步")
+ax.set_ylabel("学习率")
 ax.legend()
 plt.tight_layout()
 plt.show()

@@ -4,6 +4,7 @@ import sys
 import time
 
 import matplotlib.pyplot as plt
+from matplotlib import font_manager
 import numpy as np
 import tensorflow as tf
 
@@ -118,6 +119,9 @@ for index in np.argsort(mistakes, axis=None)[::-1][:3]:  # 最多的三种错误
 for true, guess in [("Sneaker", "Ankle boot"), ("Sneaker", "Sandal"), ("Shirt", "T-shirt/top")]:
     print(f"{true} predicted as {guess}: {mistakes[CLASS_NAMES.index(true), CLASS_NAMES.index(guess)]}")
 
+# 图中的中文标签需要 CJK 字体：装有 Noto Sans CJK 时，用它补上 DejaVu Sans 缺的字形。
+CJK = [f.name for f in font_manager.fontManager.ttflist if f.name.startswith("Noto Sans CJK")][:1]
+plt.rcParams["font.family"] = ["DejaVu Sans", *CJK]
 fig, ax = plt.subplots(figsize=(6, 5))
 ax.imshow(confusion, cmap="Blues")
 for i in range(10):
@@ -126,7 +130,7 @@ for i in range(10):
                 color="white" if confusion[i, j] > confusion.max() / 2 else "black")
 ax.set_xticks(range(10), CLASS_NAMES, rotation=90)
 ax.set_yticks(range(10), CLASS_NAMES)
-ax.set_xlabel("predicted class")
-ax.set_ylabel("true class")
+ax.set_xlabel("预测类别")
+ax.set_ylabel("真实类别")
 plt.tight_layout()
 plt.show()

@@ -3,6 +3,7 @@ import argparse
 import sys
 
 import matplotlib.pyplot as plt
+from matplotlib import font_manager
 import numpy as np
 import tensorflow as tf
 
@@ -42,9 +43,12 @@ w, b = linear.layers[0].kernel.numpy()[:, 0], float(linear.layers[0].bias.numpy(
 print(f"logit = {w[0]:.4f} * x1 {w[1]:+.4f} * x2 {b:+.4f}")
 
 # 决策边界是 logit 为 0 的地方：w1 x1 + w2 x2 + b = 0。
+# 图中的中文标签需要 CJK 字体：装有 Noto Sans CJK 时，用它补上 DejaVu Sans 缺的字形。
+CJK = [f.name for f in font_manager.fontManager.ttflist if f.name.startswith("Noto Sans CJK")][:1]
+plt.rcParams["font.family"] = ["DejaVu Sans", *CJK]
 fig, ax = plt.subplots(figsize=(4.5, 4))
-ax.scatter(*class0.T, s=4, alpha=0.5, label="class 0")
-ax.scatter(*class1.T, s=4, alpha=0.5, label="class 1")
+ax.scatter(*class0.T, s=4, alpha=0.5, label="类别 0")
+ax.scatter(*class1.T, s=4, alpha=0.5, label="类别 1")
 x1 = np.linspace(points[:, 0].min(), points[:, 0].max(), 2)
 ax.plot(x1, -(w[0] * x1 + b) / w[1], "k-", label="logit = 0")
 ax.set_xlabel("x1")
@@ -90,9 +94,9 @@ print(f"test loss {test_loss:.4f}, test accuracy {test_accuracy:.4f}")
 fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(9, 3))
 epochs = np.arange(1, args.epochs + 1)
 for ax, name in [(ax_loss, "loss"), (ax_acc, "accuracy")]:
-    ax.plot(epochs, history.history[name], "o-", label="training")
-    ax.plot(epochs, history.history["val_" + name], "s--", label="validation")
-    ax.set_xlabel("epoch")
+    ax.plot(epochs, history.history[name], "o-", label="训练集")
+    ax.plot(epochs, history.history["val_" + name], "s--", label="验证集")
+    ax.set_xlabel("轮")
     ax.set_ylabel(name)
     ax.set_xticks(epochs)
     ax.legend()

@@ -4,6 +4,7 @@ import argparse
 import sys
 
 import matplotlib.pyplot as plt
+from matplotlib import font_manager
 import numpy as np
 import tensorflow as tf
 from matplotlib.patches import Patch
@@ -184,12 +185,15 @@ def draw_model(model):
         x.update(zip(row, wanted))
         x.update({node: x[node] + 0.9 for node in row if kinds[node][1] > 1})  # 共享层让到一旁
     output_names = {name for name, _, _ in config["output_layers"]}
+    # 图中的中文标签需要 CJK 字体：装有 Noto Sans CJK 时，用它补上 DejaVu Sans 缺的字形。
+    CJK = [f.name for f in font_manager.fontManager.ttflist if f.name.startswith("Noto Sans CJK")][:1]
+    plt.rcParams["font.family"] = ["DejaVu Sans", *CJK]
     _, ax = plt.subplots(figsize=(6, 8.5))
     boxes = {}
     for (name, call), (kind, calls) in kinds.items():
         color = ("lightblue" if kind == "InputLayer" else "lightgreen" if name in output_names
                  else "orange" if calls > 1 else "whitesmoke")
-        label = f"{name} (call {call + 1})" if calls > 1 else name
+        label = f"{name}（第 {call + 1} 次调用）" if calls > 1 else name
         boxes[(name, call)] = ax.text(x[(name, call)], -depth[(name, call)], f"{label}\n{kind}",
                                       ha="center", va="center", fontsize=9,
                                       bbox=dict(boxstyle="round", facecolor=color))
@@ -198,10 +202,10 @@ def draw_model(model):
                     arrowprops=dict(arrowstyle="->"))
     ax.set_xlim(min(x.values()) - 1, max(x.values()) + 1)
     ax.set_ylim(-max(depth.values()) - 0.5, 0.5)
-    legend = [("input", "lightblue"), ("output", "lightgreen"), ("shared layer", "orange")]
+    legend = [("输入", "lightblue"), ("输出", "lightgreen"), ("共享层", "orange")]
     ax.legend(handles=[Patch(facecolor=color, edgecolor="black", label=label)
                        for label, color in legend], loc="lower left", fontsize=9)
-    ax.set_title(f"Graph of the model '{model.name}'")
+    ax.set_title(f"模型 '{model.name}' 的计算图")
     ax.axis("off")
     plt.tight_layout()
     plt.show()

@@ -3,6 +3,7 @@ import argparse
 import sys
 
 import matplotlib.pyplot as plt
+from matplotlib import font_manager
 import numpy as np
 import tensorflow as tf
 
@@ -23,8 +24,8 @@ tf.keras.backend.clear_session()  # 清空 Keras 的状态：层的名字从 "co
 tf.keras.utils.set_random_seed(42)
 tf.config.experimental.enable_op_determinism()
 
-CLASS_NAMES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-               "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
+CLASS_NAMES = ["T 恤/上衣", "裤子", "套头衫", "连衣裙", "外套",
+               "凉鞋", "衬衫", "运动鞋", "包", "短靴"]
 
 # 数据与 MLP 一页相同：[0, 1] 区间的 float32 图像带通道轴，int32 标签。
 (train_x, train_y), (test_x, test_y) = tf.keras.datasets.fashion_mnist.load_data()
@@ -98,6 +99,9 @@ print(f"MLP test accuracy: {mlp_accuracy:.4f} after {args.epochs} epochs "
 predicted = tf.argmax(cnn.predict(test_images, batch_size=1000, verbose=0), axis=1)
 confusion = tf.math.confusion_matrix(test_labels, predicted, num_classes=10).numpy()
 print("correct per class:", np.diag(confusion).tolist())  # 对角线：答对的个数
+# 图中的中文标签需要 CJK 字体：装有 Noto Sans CJK 时，用它补上 DejaVu Sans 缺的字形。
+CJK = [f.name for f in font_manager.fontManager.ttflist if f.name.startswith("Noto Sans CJK")][:1]
+plt.rcParams["font.family"] = ["DejaVu Sans", *CJK]
 fig, ax = plt.subplots(figsize=(6, 5))
 ax.imshow(confusion, cmap="Blues")
 for i in range(10):
@@ -106,8 +110,8 @@ for i in range(10):
                 color="white" if confusion[i, j] > confusion.max() / 2 else "black")
 ax.set_xticks(range(10), CLASS_NAMES, rotation=90)
 ax.set_yticks(range(10), CLASS_NAMES)
-ax.set_xlabel("predicted")
-ax.set_ylabel("true")
+ax.set_xlabel("预测类别")
+ax.set_ylabel("真实类别")
 plt.tight_layout()
 plt.show()
 
@@ -117,7 +121,7 @@ print("first-layer kernel:", kernel.shape)
 fig, axes = plt.subplots(2, 8, figsize=(8, 2.2))
 for k, ax in enumerate(axes.flat):
     ax.imshow(kernel[:, :, 0, k], cmap="bwr", vmin=-np.abs(kernel).max(), vmax=np.abs(kernel).max())
-    ax.set_title(f"filter {k}", fontsize=7)
+    ax.set_title(f"卷积核 {k}", fontsize=7)
     ax.axis("off")
 plt.tight_layout()
 plt.show()

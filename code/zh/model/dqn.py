@@ -7,6 +7,7 @@ from functools import partial
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")  # pygame 在屏幕外绘图，不需要显示器
 import gymnasium as gym
 import matplotlib.pyplot as plt
+from matplotlib import font_manager
 import numpy as np
 import tensorflow as tf
 
@@ -259,13 +260,16 @@ print(f"Test episodes (seeds {TEST_SEEDS.start}-{TEST_SEEDS.stop - 1}):", test_s
 # 绘制训练得分（含探索）及其滑动平均，以及贪心评估的得分。
 window = min(10, len(scores))
 moving_avg = np.convolve(scores, np.ones(window) / window, mode="valid")
+# 图中的中文标签需要 CJK 字体：装有 Noto Sans CJK 时，用它补上 DejaVu Sans 缺的字形。
+CJK = [f.name for f in font_manager.fontManager.ttflist if f.name.startswith("Noto Sans CJK")][:1]
+plt.rcParams["font.family"] = ["DejaVu Sans", *CJK]
 fig, ax = plt.subplots(figsize=(6, 3))
-ax.plot(range(1, len(scores) + 1), scores, lw=0.8, alpha=0.5, label="episode score")
-ax.plot(range(window, len(scores) + 1), moving_avg, lw=2, label=f"mean of last {window}")
-ax.plot(eval_episodes, eval_scores, "o", ms=3, label="greedy evaluation")
+ax.plot(range(1, len(scores) + 1), scores, lw=0.8, alpha=0.5, label="每回合得分")
+ax.plot(range(window, len(scores) + 1), moving_avg, lw=2, label=f"最近 {window} 回合的平均")
+ax.plot(eval_episodes, eval_scores, "o", ms=3, label="贪心策略评估")
 ax.axhline(MAX_SCORE, color="gray", ls="--", lw=1)
-ax.set_xlabel("episode")
-ax.set_ylabel("score (steps balanced)")
+ax.set_xlabel("回合")
+ax.set_ylabel("得分（保持平衡的步数）")
 ax.legend(loc="upper left")
 plt.tight_layout()
 plt.show()
@@ -288,7 +292,7 @@ for ax in axes.flat[len(frames):]:
     ax.axis("off")
 for ax, (t, frame) in zip(axes.flat, frames.items()):
     ax.imshow(frame[160:320])  # 只保留画有小车和杆的那几行
-    ax.set_title(f"step {t}", fontsize=9)
+    ax.set_title(f"第 {t} 步", fontsize=9)
     ax.axis("off")
 plt.tight_layout()
 plt.show()

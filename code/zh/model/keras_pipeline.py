@@ -3,6 +3,7 @@ import argparse
 import sys
 
 import matplotlib.pyplot as plt
+from matplotlib import font_manager
 import numpy as np
 import tensorflow as tf
 
@@ -53,18 +54,21 @@ for epoch, values in enumerate(zip(*history.history.values()), 1):
         f"{name} {value:.4f}" for name, value in zip(history.history, values)))
 
 # 训练历史：验证结果不再改善时，再多训练几轮也无济于事。
+# 图中的中文标签需要 CJK 字体：装有 Noto Sans CJK 时，用它补上 DejaVu Sans 缺的字形。
+CJK = [f.name for f in font_manager.fontManager.ttflist if f.name.startswith("Noto Sans CJK")][:1]
+plt.rcParams["font.family"] = ["DejaVu Sans", *CJK]
 fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(9, 3))
 epochs = np.arange(1, args.epochs + 1)
-ax_loss.plot(epochs, history.history["loss"], "o-", label="training")
-ax_loss.plot(epochs, history.history["val_loss"], "s--", label="validation")
-ax_loss.set_xlabel("epoch")
-ax_loss.set_ylabel("loss")
+ax_loss.plot(epochs, history.history["loss"], "o-", label="训练集")
+ax_loss.plot(epochs, history.history["val_loss"], "s--", label="验证集")
+ax_loss.set_xlabel("轮")
+ax_loss.set_ylabel("损失")
 ax_loss.set_ylim(bottom=0)  # 从 0 开始，免得放大微小的变化
 ax_loss.legend()
-ax_acc.plot(epochs, history.history["accuracy"], "o-", label="training")
-ax_acc.plot(epochs, history.history["val_accuracy"], "s--", label="validation")
-ax_acc.set_xlabel("epoch")
-ax_acc.set_ylabel("accuracy")
+ax_acc.plot(epochs, history.history["accuracy"], "o-", label="训练集")
+ax_acc.plot(epochs, history.history["val_accuracy"], "s--", label="验证集")
+ax_acc.set_xlabel("轮")
+ax_acc.set_ylabel("准确率")
 ax_acc.set_ylim(top=1)  # 上限为 1，即满分
 ax_acc.legend()
 plt.tight_layout()

@@ -3,6 +3,7 @@ import argparse
 import sys
 
 import matplotlib.pyplot as plt
+from matplotlib import font_manager
 import numpy as np
 import tensorflow as tf
 
@@ -19,8 +20,8 @@ tf.keras.backend.clear_session()  # 清空 Keras 的状态：层的名字从 "de
 tf.keras.utils.set_random_seed(42)
 tf.config.experimental.enable_op_determinism()
 
-CLASS_NAMES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-               "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
+CLASS_NAMES = ["T 恤/上衣", "裤子", "套头衫", "连衣裙", "外套",
+               "凉鞋", "衬衫", "运动鞋", "包", "短靴"]
 
 
 # 数据：图像为 [0, 1] 区间的 float32 并带通道轴，标签为 int32。
@@ -51,6 +52,9 @@ print("test:      ", data.test_images.shape, data.test_labels.shape)
 print("pixel range:", data.train_images.min(), "to", data.train_images.max())
 
 # 16 张训练图像及其标签。
+# 图中的中文标签需要 CJK 字体：装有 Noto Sans CJK 时，用它补上 DejaVu Sans 缺的字形。
+CJK = [f.name for f in font_manager.fontManager.ttflist if f.name.startswith("Noto Sans CJK")][:1]
+plt.rcParams["font.family"] = ["DejaVu Sans", *CJK]
 fig, axes = plt.subplots(2, 8, figsize=(10, 3))
 for ax, image, label in zip(axes.flat, data.train_images, data.train_labels):
     ax.imshow(image[:, :, 0], cmap="gray_r")
@@ -124,12 +128,12 @@ mlp_losses = train(mlp, data, args.epochs, args.batch_size, args.learning_rate)
 # 每个批次的损失，以及 100 个批次的滑动平均。
 smooth = np.convolve(mlp_losses, np.ones(100) / 100, mode="valid")
 fig, ax = plt.subplots(figsize=(6, 3))
-ax.plot(mlp_losses, alpha=0.3, label="batch loss")
-ax.plot(np.arange(99, len(mlp_losses)), smooth, label="mean of 100 batches")
+ax.plot(mlp_losses, alpha=0.3, label="单个批次的损失")
+ax.plot(np.arange(99, len(mlp_losses)), smooth, label="100 个批次的平均")
 for epoch in range(1, args.epochs):  # 每一轮开始处画一条点线
     ax.axvline(epoch * len(mlp_losses) / args.epochs, color="gray", linestyle=":", linewidth=0.8)
-ax.set_xlabel("batch")
-ax.set_ylabel("cross-entropy")
+ax.set_xlabel("批次")
+ax.set_ylabel("交叉熵")
 ax.legend()
 plt.show()
 
