@@ -214,6 +214,8 @@ def convert(nb: nbformat.NotebookNode, notebook: Path, layout: Layout, site: str
     numbered = exercises(nb)
     for number, cell in enumerate(out.cells, 1):
         cell.metadata.pop(CELL_KEY, None)
+        cell.metadata.pop("tags", None)  # set-up cells are whole in plain Jupyter
+        cell.metadata.pop("mystnb", None)
         if cell.cell_type != "markdown":
             continue
         converter = Converter(layout, notebook, site, known, numbered)

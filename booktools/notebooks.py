@@ -35,6 +35,14 @@ from .problems import Problem
 from . import policies, quotes
 
 KERNEL = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+# Set-up cells are folded on the site and left out of the PDF (their outputs stay): the
+# preparation listing and the one that parses the script's options. Launch notebooks keep
+# them whole.
+SETUP_SCRIPT = "prepare.py"
+SETUP_CODE = re.compile(r"argparse\.ArgumentParser\(")
+FOLDED = ["hide-input"]
+FOLD_PROMPTS = {"zh": {"code_prompt_show": "显示准备代码", "code_prompt_hide": "隐藏准备代码"},
+                "en": {"code_prompt_show": "Show the set-up code", "code_prompt_hide": "Hide the set-up code"}}
 TIMEOUT = 1800  # seconds for one cell; the longest training listing takes a few minutes
 
 
@@ -49,6 +57,9 @@ def build(chapter: Chapter, layout: Layout) -> nbformat.NotebookNode:
             cell = nbformat.v4.new_code_cell(_code(block))
             cell.metadata[CELL_KEY] = {"script": layout.rel(block.script).as_posix(),
                                        "lines": block.span}
+            if block.script.name == SETUP_SCRIPT or SETUP_CODE.search(cell.source):
+                cell.metadata["tags"] = list(FOLDED)
+                cell.metadata["mystnb"] = dict(FOLD_PROMPTS[layout.rel(chapter.path).parts[1]])
             if block.compare:
                 cell.metadata[CELL_KEY]["compare"] = block.compare
         cell.id = f"c{index:03d}"
@@ -105,7 +116,8 @@ def _shape(nb: nbformat.NotebookNode, policies: bool = True) -> list[tuple]:
         if meta and not policies:
             meta.pop("compare", None)
         return meta
-    return [(c.cell_type, c.source, record(c)) for c in nb.cells]
+    return [(c.cell_type, c.source, record(c), c.metadata.get("tags", []), c.metadata.get("mystnb"))
+            for c in nb.cells]
 
 
 def read(path: Path) -> nbformat.NotebookNode:
@@ -289,6 +301,8 @@ def _difference(stored: tuple, today: tuple) -> str:
         return f"it is a {stored[0]} cell, the chapter now gives a {today[0]} cell"
     if stored[2] != today[2]:
         return f"it came from {stored[2]}, the chapter now includes {today[2]}"
+    if stored[3:] != today[3:]:
+        return f"its tags are {stored[3:]}, the chapter now gives {today[3:]}"
     old, new = stored[1].split("\n"), today[1].split("\n")
     for number, (a, b) in enumerate(zip(old, new), start=1):
         if a != b:

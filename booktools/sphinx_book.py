@@ -279,10 +279,24 @@ def search_dictionary(app, config):
     config.html_search_options = {**(config.html_search_options or {}), "dict": str(path)}
 
 
+def leave_set_up_code_out_of_print(app, doctree, docname):
+    """The PDF shows a set-up cell's output (the versions), not its code: what the site folds
+    (a cell tagged hide-input), print leaves out."""
+    if app.builder.format != "latex":
+        return
+    from docutils import nodes
+
+    for cell in list(doctree.findall(nodes.container)):
+        if "tag_hide-input" in cell.get("classes", []):
+            for part in [c for c in cell.children if "cell_input" in c.get("classes", [])]:
+                cell.remove(part)
+
+
 def setup(app):
     index_chinese_in_linear_time()
     app.connect("config-inited", add_footer)
     app.connect("config-inited", search_dictionary)
+    app.connect("doctree-resolved", leave_set_up_code_out_of_print)
     app.connect("html-page-context", add_language_switch)
     app.connect("html-page-context", one_language_at_a_time)
     app.connect("html-page-context", declare_language)

@@ -408,3 +408,25 @@ def test_a_translated_string_that_is_printed_fails_the_chinese_run(book):
     code, out = book.run("notebooks")
     assert code != 0
     assert "printed other text than its twin" in out, out
+
+
+def test_set_up_cells_are_folded_on_the_site_and_whole_in_launch_notebooks(book):
+    options = ("import argparse\nimport sys\nparser = argparse.ArgumentParser()\n"
+               "args = parser.parse_args([] if 'ipykernel' in sys.modules else None)\nprint('set')\n")
+    for lang in ("en", "zh"):
+        book.write(f"code/{lang}/options.py", options)
+        text = book.read(f"book/{lang}/circles.md").rstrip("\n")
+        book.write(f"book/{lang}/circles.md", f"{text}\n\n```{{literalinclude}} ../../code/{lang}/options.py\n"
+                                              ":language: python\n:lines: 1-5\n```\n")
+    code, out = book.run("notebooks")
+    assert code == 0, out
+    for lang, prompt in (("en", "Show the set-up code"), ("zh", "显示准备代码")):
+        cells = json.loads(book.read(f"notebooks/{lang}/circles.ipynb"))["cells"]
+        folded = [c for c in cells if "hide-input" in c["metadata"].get("tags", [])]
+        assert len(folded) == 1 and folded[0]["source"][0].startswith("import argparse")
+        assert folded[0]["metadata"]["mystnb"]["code_prompt_show"] == prompt
+        assert folded[0]["outputs"][0]["text"] == ["set\n"]  # its output stays visible
+        launched = json.loads(book.read(f"launch/{lang}/circles.ipynb"))["cells"]
+        assert not [c for c in launched if c["metadata"].get("tags") or c["metadata"].get("mystnb")]
+    code, out = book.run("check")
+    assert code == 0, out
