@@ -20,9 +20,9 @@ tf.config.experimental.enable_op_determinism()
 
 
 def make_data(n, seed, outliers=0.02):
-    """The chapter's regression task: 8 features, a smooth nonlinear target with Gaussian
-    noise of standard deviation 0.1, and a fraction `outliers` of the targets replaced by
-    gross errors (what a robust loss must ignore)."""
+    # The chapter's regression task: 8 features, a nonlinear target with Gaussian noise of
+    # standard deviation 0.1, and a fraction `outliers` of the targets given gross errors on
+    # top of the noise (what a robust loss must ignore).
     rng = np.random.default_rng(seed)
     x = rng.uniform(-2.0, 2.0, size=(n, 8)).astype(np.float32)
     y = (np.sin(1.5 * x[:, 0]) + 0.5 * x[:, 1] * x[:, 2] + 0.25 * x[:, 3] ** 2

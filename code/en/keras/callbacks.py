@@ -102,8 +102,10 @@ history = model.fit(train_x, train_y, epochs=6, batch_size=50,
                     validation_data=(val_x, val_y), validation_batch_size=1000,
                     callbacks=[reduce_lr, recorder, tensorboard], verbose=0)
 print("recorded by fit:", list(history.history))
-for epoch, (rate, loss) in enumerate(zip(recorder.rates, recorder.val_losses), 1):
-    print(f"epoch {epoch}: learning rate {rate:.1e}, val_loss {loss:.4f}")
+for epoch, rate in enumerate(recorder.rates, 1):
+    print(f"epoch {epoch}: learning rate {rate:.1e}, " + ", ".join(
+        f"{name} {history.history[name][epoch - 1]:.4f}"
+        for name in ("loss", "accuracy", "val_loss", "val_accuracy")))
 print("same rates in the history:", np.allclose(recorder.rates, history.history["learning_rate"]))
 print(f"best val_loss {min(recorder.val_losses):.4f}; the optimizer ends at "
       f"{float(model.optimizer.learning_rate.numpy()):.1e}")

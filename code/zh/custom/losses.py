@@ -24,9 +24,9 @@ tf.config.experimental.enable_op_determinism()
 
 
 def make_data(n, seed, outliers=0.02):
-    """The chapter's regression task: 8 features, a smooth nonlinear target with Gaussian
-    noise of standard deviation 0.1, and a fraction `outliers` of the targets replaced by
-    gross errors (what a robust loss must ignore)."""
+    # 本章的回归任务：8 个特征；目标值是特征的非线性函数，加上标准差为 0.1 的
+    # 高斯噪声；另有比例为 `outliers` 的目标值在噪声之外再加上粗大误差
+    # （稳健的损失函数应当不受它们左右）。
     rng = np.random.default_rng(seed)
     x = rng.uniform(-2.0, 2.0, size=(n, 8)).astype(np.float32)
     y = (np.sin(1.5 * x[:, 0]) + 0.5 * x[:, 1] * x[:, 2] + 0.25 * x[:, 3] ** 2
