@@ -97,6 +97,11 @@ def exercise_problems(layout: Layout, path: Path) -> list[Problem]:
         if e.kind == "exercise" and not e.label:
             out.append(Problem("exercise", rel, e.line, "an exercise without a :label:",
                                "add ':label: NAME' (unique in the book); its solution names it"))
+        elif e.kind == "exercise" and rel.parts[1] == "zh" and not e.label.endswith("-zh"):
+            out.append(Problem("exercise", rel, e.line,
+                               f"the label {e.label!r} of a Chinese page does not end in -zh",
+                               f"write :label: {e.label}-zh (labels are unique across the site; the "
+                               "English page has the plain one) and name it so in its solution-start"))
         elif e.kind == "exercise" and e.label not in solved:
             out.append(Problem("exercise", rel, e.line, f"the exercise {e.label!r} has no solution",
                                f"add ```{{solution-start}} {e.label}``` ... ```{{solution-end}}``` "

@@ -430,3 +430,11 @@ def test_set_up_cells_are_folded_on_the_site_and_whole_in_launch_notebooks(book)
         assert not [c for c in launched if c["metadata"].get("tags") or c["metadata"].get("mystnb")]
     code, out = book.run("check")
     assert code == 0, out
+
+
+def test_a_chinese_exercise_label_ends_in_zh(book):
+    # Labels are unique across the site: one shared by both pages breaks the solutions.
+    write_pages(book, zh=PAGE.replace(":label: area-{lang}", ":label: area-en"))
+    code, out = book.run("check", "--stage", "parity")
+    assert code == 1
+    assert "the label 'area-en' of a Chinese page does not end in -zh" in out, out

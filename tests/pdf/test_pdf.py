@@ -143,9 +143,20 @@ def test_solutions_are_an_appendix_numbered_per_page(lang):
 
 
 def test_chinese_in_code_is_not_letter_spaced():
-    """Code comments in Chinese read as words (xeCJK's verbatim add-on spaced each character)."""
-    spaced = re.findall(r"(?:[\u4e00-\u9fff] ){6,}[\u4e00-\u9fff]", text_of("zh"))
-    assert not spaced, f"letter-spaced Chinese: {spaced[:3]}"
+    """Chinese comments in code read as words: xeCJK's verbatim add-on, which Sphinx turns on
+    for Chinese, set each character two code widths apart ("一 个 二 元 函 数")."""
+    comments = []
+    for script in sorted((ROOT / "code" / "zh" / "basics").glob("*.py")):
+        for line in script.read_text(encoding="utf-8").splitlines():
+            run = re.search(r"#\s*([\u4e00-\u9fff]{6,})", line)
+            if run:
+                comments.append(run[1][:6])
+    assert len(comments) >= 5
+    text = text_of("zh")
+    spaced = [c for c in comments if " ".join(c) in text]
+    missing = [c for c in comments if c not in text]
+    assert not spaced, f"letter-spaced comments: {spaced[:3]}"
+    assert len(missing) < len(comments) / 2, f"comments not found in the PDF: {missing[:5]}"
 
 
 CLOSING = {"zh": ("小结", "延伸阅读"), "en": ("Summary", "Further reading")}

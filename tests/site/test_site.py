@@ -37,7 +37,7 @@ def _solutions_are_folded_until_opened(v, path: str):
         return
     first = solutions.first.locator("section, div.cell").first
     assert not first.is_visible(), f"{path}: the first solution is open before a click"
-    heading = solutions.first.locator("p.admonition-title")
+    heading = solutions.first.locator("p.admonition-title").first
     title = heading.inner_text()
     want = "参考答案：练习 1（" if "/zh/" in path else "Solution to Exercise 1 ("
     assert title.startswith(want), f"{path}: the first solution is titled {title!r}"
