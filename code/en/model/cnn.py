@@ -99,7 +99,8 @@ print(f"MLP test accuracy: {mlp_accuracy:.4f} after {args.epochs} epochs "
 predicted = tf.argmax(cnn.predict(test_images, batch_size=1000, verbose=0), axis=1)
 confusion = tf.math.confusion_matrix(test_labels, predicted, num_classes=10).numpy()
 print("correct per class:", np.diag(confusion).tolist())  # the diagonal: correct answers
-print(confusion)  # every count the figure shows, row by row
+for row in confusion:  # every count the figure shows, row by row
+    print(row.tolist())
 # Chinese labels (the zh edition) need a CJK font: Noto Sans CJK where it is installed.
 CJK = [f.name for f in font_manager.fontManager.ttflist if f.name.startswith("Noto Sans CJK")][:1]
 plt.rcParams["font.family"] = ["DejaVu Sans", *CJK]

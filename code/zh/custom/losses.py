@@ -174,11 +174,13 @@ class PinballLoss(tf.keras.losses.Loss):
 
 
 print(PinballLoss(quantile=0.9).get_config())
+coverages = []
 for quantile in [0.1, 0.5, 0.9]:
     model = train(PinballLoss(quantile=quantile), seed=0, epochs=args.epochs)
-    below = np.mean(y_test <= model(x_test).numpy())
-    print(f"trained on PinballLoss({quantile}): {below:.1%} of the test targets "
+    coverages.append(np.mean(y_test <= model(x_test).numpy()))
+    print(f"trained on PinballLoss({quantile}): {coverages[-1]:.1%} of the test targets "
           "lie at or below the prediction")
+print("coverages in the order asked for:", coverages == sorted(coverages))  # 分位数要求的顺序
 model.save(path)  # 分位数 0.9 的模型
 reloaded = tf.keras.models.load_model(path)  # 已注册：不需要 custom_objects
 print(f"reloaded: {type(reloaded.loss).__name__}, quantile {reloaded.loss.quantile}, "

@@ -99,7 +99,8 @@ print(f"MLP test accuracy: {mlp_accuracy:.4f} after {args.epochs} epochs "
 predicted = tf.argmax(cnn.predict(test_images, batch_size=1000, verbose=0), axis=1)
 confusion = tf.math.confusion_matrix(test_labels, predicted, num_classes=10).numpy()
 print("correct per class:", np.diag(confusion).tolist())  # 对角线：答对的个数
-print(confusion)  # 图中的每个计数，逐行打印
+for row in confusion:  # 图中的每个计数，逐行打印
+    print(row.tolist())
 # 图中的中文标签需要 CJK 字体：装有 Noto Sans CJK 时，用它补上 DejaVu Sans 缺的字形。
 CJK = [f.name for f in font_manager.fontManager.ttflist if f.name.startswith("Noto Sans CJK")][:1]
 plt.rcParams["font.family"] = ["DejaVu Sans", *CJK]

@@ -67,7 +67,7 @@ for shared in [True, False]:
         trained[shared] = model
     name = "one shared block" if shared else "three blocks"
     print(f"{name:16s}: {model.count_params():6,d} parameters, {len(model.weights):2d} tensors"
-          f" | test MSE {np.round(results[shared], 4)}, mean {np.mean(results[shared]):.4f}"
+          f" | test MSE {' '.join(f'{r:.4f}' for r in results[shared])}, mean {np.mean(results[shared]):.4f}"
           f" ± {np.std(results[shared]):.4f}")
 
 # 练习 2：只保存权重，适用于没有 get_config() 的模型：先新建实例，再载入权重。
