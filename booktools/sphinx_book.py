@@ -124,13 +124,17 @@ def number_exercises_per_page(app, pagename, templatename, context, doctree):
 
 def one_language_at_a_time(app, pagename, templatename, context, doctree):
     """Previous and next stay in the page's language: the last Chinese page has no "next"
-    into the English preface (the sidebar shows the other language's pages only on request,
-    see book.css)."""
+    into the English preface; the sidebar lists the page's own language (an inline rule
+    hides the other's part). Pages outside a language folder keep both."""
     import posixpath
 
     lang = page_language(pagename)
     if not lang:
         return
+    other = f'a[href*="/{OTHER[lang]}/"]'
+    context["metatags"] = context.get("metatags", "") + (
+        f'<style>.bd-links li.toctree-l1:has(> {other}), '
+        f'.bd-links p.caption:has(+ ul > li > {other}) {{ display: none; }}</style>\n')
     for key in ("prev", "next"):
         link = (context.get(key) or {}).get("link")
         if link:

@@ -127,3 +127,10 @@ def test_one_language_at_a_time(visit, path):
     assert shown and not [h for h in shown if f"/notebooks/{other}/" in h], f"{path}: sidebar shows {other}"
     font = v.page.evaluate("() => getComputedStyle(document.body).fontFamily")
     assert "Noto Sans CJK SC" in font, f"{path}: no Chinese font in {font}"
+
+
+def test_the_landing_page_lists_both_languages(visit):
+    v = visit("book/index.html")
+    shown = [a.evaluate("a => a.href") for a in v.page.locator(".bd-links a").all() if a.is_visible()]
+    for lang in ("zh", "en"):
+        assert [h for h in shown if f"/notebooks/{lang}/" in h], f"the landing page's sidebar lacks {lang}"
