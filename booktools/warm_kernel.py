@@ -68,17 +68,26 @@ def start(path: Path, timeout: float = 120) -> subprocess.Popen:
     return server
 
 
+def _find_prctl():
+    """libc's prctl, looked up once, before any fork: looking it up in a forked child of a
+    process with threads (TensorFlow's) could wait forever on the loader's lock."""
+    try:
+        import ctypes
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+_PRCTL = _find_prctl()
+
+
 def die_with_parent() -> None:
     """Linux: SIGKILL this process when its parent dies (prctl PR_SET_PDEATHSIG); if the parent
     is gone already, exit now. Elsewhere: nothing (the server still polls its parent)."""
-    import ctypes
-
     parent = os.getppid()
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
+    if _PRCTL is None:
         return
+    _PRCTL(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
     if parent == 1 or os.getppid() != parent:
         os._exit(1)
 
