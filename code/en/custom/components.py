@@ -112,8 +112,8 @@ print(f"before training: model.losses {[round(float(v), 4) for v in model.losses
 def row_norms_and_score(custom, seed):
     tf.keras.utils.set_random_seed(seed)  # the same initial weights and batches with and without
     model = make_model(custom)
-    model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=0.005),
-                  loss=tf.keras.losses.LogCosh(), metrics=[tf.keras.metrics.MeanSquaredError()])
+    model.compile(loss=tf.keras.losses.LogCosh(), optimizer=tf.keras.optimizers.Adam(0.005),
+                  metrics=[tf.keras.metrics.MeanSquaredError()])
     model.fit(x_train, y_train, epochs=args.epochs, batch_size=256, verbose=0)
     rows = np.linalg.norm(model.layers[0].kernel.numpy(), axis=1)
     units = np.linalg.norm(model.layers[1].kernel.numpy(), axis=0)

@@ -47,8 +47,8 @@ model = tf.keras.Sequential([tf.keras.Input(shape=(8,)),
                              tf.keras.layers.Dense(64, activation="relu"),
                              tf.keras.layers.Dense(64, activation="relu"),
                              tf.keras.layers.Dense(1)])
-model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=0.005),
-              loss=tf.keras.losses.LogCosh(),
+model.compile(loss=tf.keras.losses.LogCosh(),
+              optimizer=tf.keras.optimizers.Adam(0.005),
               metrics=[rmse, tf.keras.metrics.RootMeanSquaredError(name="streaming_rmse")])
 model.fit(x_train, y_train, epochs=args.epochs, batch_size=256, verbose=0)
 errors = y_test - model(x_test).numpy()

@@ -60,7 +60,7 @@ model = tf.keras.Sequential([
                           kernel_constraint=counted_constraint),
     tf.keras.layers.Dense(1)])
 report("after building")
-model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=0.005), loss="mse")
+model.compile(loss="mse", optimizer=tf.keras.optimizers.Adam(0.005))
 model.fit(x_train[:2000], y_train[:2000], epochs=1, batch_size=256, verbose=0)  # 8 steps
 report("after 8 training steps")
 model.evaluate(x_test[:1000], y_test[:1000], batch_size=256, verbose=0)  # 4 batches
@@ -108,8 +108,8 @@ for factor in [0.0, 0.001, 0.01]:
     model = tf.keras.Sequential([tf.keras.Input(shape=(8,)), first,
                                  tf.keras.layers.Dense(64, activation="relu"),
                                  tf.keras.layers.Dense(1)])
-    model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=0.005),
-                  loss=tf.keras.losses.LogCosh())
+    model.compile(loss=tf.keras.losses.LogCosh(),
+                  optimizer=tf.keras.optimizers.Adam(0.005))
     model.fit(x_train, y_train, epochs=10, batch_size=256, verbose=0)
     rows = np.linalg.norm(first.kernel.numpy(), axis=1)
     test_mse = np.mean((y_test - model(x_test).numpy()) ** 2)
