@@ -126,8 +126,8 @@ test-notebooks: $(READY) data $(KERNEL_CONFIG)  ## Re-execute the notebooks with
 bench: $(READY) data $(KERNEL_CONFIG)  ## Time each notebook, and the book's training loops next to fit
 	@$(OFFLINE) $(BOOK) bench
 
-spread: $(READY) data $(KERNEL_CONFIG)  ## How far printed numbers move on a foreign CPU setting (sets the tolerances)
-	@$(OFFLINE) $(BOOK) spread $(FOREIGN_CPU)
+spread: $(READY) data $(KERNEL_CONFIG)  ## How far printed numbers move over five CPU settings (sets the tolerances; SETTINGS=...: only these)
+	@$(OFFLINE) $(BOOK) spread $(SETTINGS)
 
 test: $(READY) data $(KERNEL_CONFIG) $(MATHJAX)  ## Every check; ends with a table of the steps and one summary line
 	@failed=""; passed=0; table=""; began=$$(date +%s); \

@@ -1,7 +1,8 @@
 """`make bench`: what the book costs to run, and whether its training loops keep the
 book's promise of being as fast as `fit`. A benchmark, not a test: it prints, never fails.
 
-1. Each executed notebook's wall time, run in a scratch copy (nothing is written).
+1. Each executed notebook's wall time, run in a scratch copy (nothing is written), in a
+   kernel forked from a server that has imported TensorFlow, as `make test` runs them.
 2. Seconds per epoch of a loop written the book's way (a ``tf.function`` step over a
    ``tf.data`` pipeline) next to Keras ``fit`` on the same model, optimizer (Adam), data
    pipeline (one ``tf.data`` dataset for both) and batch size, timed by the book's one
@@ -28,17 +29,20 @@ TIMED_EPOCHS = 3  # the fastest of these is reported: this machine's neighbours 
 
 
 def notebook_times(layout: Layout) -> list[tuple[str, float]]:
-    from . import notebooks
+    """Each executed notebook's wall time, in kernels forked from a server that has imported
+    TensorFlow (the engine `make test` uses), one notebook at a time."""
+    from . import notebooks, warm_kernel
 
     out = []
-    for path in sorted((layout.notebooks / EXECUTED).rglob("*.ipynb")):
-        nb = notebooks.read(path)
-        for cell in nb.cells:
-            if cell.cell_type == "code":
-                cell.outputs, cell.execution_count = [], None
-        began = time.monotonic()
-        notebooks.execute(nb, path.parent)
-        out.append((layout.rel(path).as_posix(), time.monotonic() - began))
+    with warm_kernel.serving() as kernel:
+        for path in sorted((layout.notebooks / EXECUTED).rglob("*.ipynb")):
+            nb = notebooks.read(path)
+            for cell in nb.cells:
+                if cell.cell_type == "code":
+                    cell.outputs, cell.execution_count = [], None
+            began = time.monotonic()
+            notebooks.execute(nb, path.parent, kernel)
+            out.append((layout.rel(path).as_posix(), time.monotonic() - began))
     return out
 
 
@@ -142,49 +146,3 @@ def report(layout: Layout) -> str:
         lines.append(f"{name:7s} {loop[0]:8.2f} ({loop[1]:6.2f}) {fit[0]:8.2f} ({fit[1]:6.2f}) "
                      f"{loop[0] / fit[0]:6.2f} ({loop[1] / fit[1]:4.2f})")
     return "\n".join(lines)
-
-
-def spread(layout: Layout, env: dict[str, str]) -> list[str]:
-    """Re-execute the executed notebooks under ``env`` (another CPU setting) and say, cell by
-    cell, how far their printed numbers moved from the stored ones: the measurement that
-    the tolerances in code/compare-policies.toml are set from."""
-    import os
-
-    from . import notebooks
-    from .listings import CELL_KEY
-    from .policies import NUMBER
-
-    os.environ.update(env)  # the kernels inherit it
-    lines = []
-    for path in sorted((layout.notebooks / EXECUTED).rglob("*.ipynb")):
-        stored = notebooks.read(path)
-        fresh = notebooks.read(path)
-        notebooks.execute(fresh, path.parent)
-        code = [(i, a, b) for i, (a, b) in enumerate(zip(stored.cells, fresh.cells), 1)
-                if a.cell_type == "code"]
-        for index, old, new in code:
-            before, after = _printed(old), _printed(new)
-            if before == after:
-                continue
-            policy = (old.metadata.get(CELL_KEY) or {}).get("compare") or "exact"
-            where = f"{layout.rel(path)} cell {index} [{policy}]"
-            if NUMBER.split(before) != NUMBER.split(after):
-                lines.append(f"{where}: the text differs, not only its numbers")
-                continue
-            pairs = [(float(a), float(b)) for a, b in zip(NUMBER.findall(before), NUMBER.findall(after))
-                     if a != b]
-            worst_abs = max(abs(a - b) for a, b in pairs)
-            worst_rel = max(abs(a - b) / abs(a) if a else float("inf") for a, b in pairs)
-            lines.append(f"{where}: {len(pairs)} numbers moved, max |diff| {worst_abs:.4g}, "
-                         f"max relative {worst_rel:.3%}")
-    return lines or ["every printed output is the same"]
-
-
-def _printed(cell) -> str:
-    parts = []
-    for out in cell.get("outputs", []):
-        if "text" in out:
-            parts.append(out["text"])
-        elif "text/plain" in out.get("data", {}):
-            parts.append(out["data"]["text/plain"])
-    return "".join(parts)

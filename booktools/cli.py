@@ -5,7 +5,7 @@
     python -m booktools notebooks [--force] [CHAPTER ...]
     python -m booktools scripts [--jobs N] [SCRIPT ...]
     python -m booktools bench
-    python -m booktools spread [NAME=VALUE ...]
+    python -m booktools spread [SETTING ...]
     python -m booktools offline -- COMMAND ...
     python -m booktools data
     python -m booktools pdf [zh|en ...]
@@ -26,6 +26,7 @@ from . import data, launch, listings, notebooks, offline, parity, pdf, policies,
 from .chapters import Chapter, read_chapter
 from .layout import EXECUTED, LANGUAGES, Layout
 from .problems import BookError, Problem
+from .spread import SETTINGS as SPREAD_SETTINGS
 
 STAGES = ("listings", "parity", "terms", "policies", "freshness")
 
@@ -191,7 +192,7 @@ def cmd_notebooks(layout: Layout, args) -> int:
             print("FAILED")
             problems.append(Problem("notebook-failed", layout.rel(path), None,
                                     str(err).strip()[-1500:],
-                                    f"fix the script, then `make notebooks`"))
+                                    "fix the script, then `make notebooks`"))
     return report("notebooks", problems, f"chapters: {len(chapters)}")
 
 
@@ -240,10 +241,8 @@ def cmd_bench(layout: Layout, args) -> int:
 
 
 def cmd_spread(layout: Layout, args) -> int:
-    from . import bench
-    env = dict(pair.split("=", 1) for pair in args.env)
-    print(f"re-executing the {EXECUTED} notebooks with {' '.join(args.env) or 'no change'}")
-    print("\n".join(bench.spread(layout, env)))
+    from . import spread
+    print(spread.measure(layout, args.settings or list(spread.SETTINGS)))
     return 0
 
 
@@ -301,8 +300,9 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_scripts)
     sub.add_parser("bench", help="time the notebooks, and the book's loops next to fit").set_defaults(
         func=cmd_bench)
-    p = sub.add_parser("spread", help="how far printed numbers move under another CPU setting")
-    p.add_argument("env", nargs="*", help="settings such as ONEDNN_MAX_CPU_ISA=SSE41")
+    p = sub.add_parser("spread", help="how far printed numbers move under other CPU settings")
+    p.add_argument("settings", nargs="*", choices=list(SPREAD_SETTINGS), metavar="SETTING",
+                   help=f"only these ({', '.join(SPREAD_SETTINGS)}; default: all)")
     p.set_defaults(func=cmd_spread)
     p = sub.add_parser("offline", help="run a command with the network cut off")
     p.add_argument("command", nargs=argparse.REMAINDER)

@@ -16,10 +16,8 @@ imported TensorFlow already (booktools/warm_kernel.py): 7 s of CPU less per note
 """
 from __future__ import annotations
 
+import contextlib
 import json
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import nbformat
@@ -29,9 +27,6 @@ from nbval.plugin import IPyNbCell, IPyNbFile
 from .listings import CELL_KEY
 from .policies import Policy, load, reconcile, unmet_claims
 from . import warm_kernel
-
-WARM_KERNEL = "book-warm"
-
 
 def pytest_addoption(parser):
     parser.getgroup("nbval").addoption(
@@ -46,25 +41,18 @@ _server = {}  # this process's kernel server, started by its first notebook
 
 
 def _use_warm_kernel(config) -> None:
-    """Start the server and make nbval start its kernel through it."""
+    """Start the server (once per process) and make nbval start its kernels through it."""
     if not _server:
-        folder = Path(tempfile.mkdtemp(prefix="book-kernel-"))
-        spec = folder / "kernels" / WARM_KERNEL
-        spec.mkdir(parents=True)
-        (spec / "kernel.json").write_text(json.dumps(warm_kernel.kernel_spec()), "utf-8")
-        _server.update(folder=folder, process=warm_kernel.start(folder / "server"))
-        os.environ["JUPYTER_PATH"] = os.pathsep.join(
-            filter(None, [str(folder), os.environ.get("JUPYTER_PATH")]))
-        os.environ[warm_kernel.SOCKET_ENV] = str(folder / "server")
+        _server["stack"] = contextlib.ExitStack()
+        _server["name"] = _server["stack"].enter_context(warm_kernel.serving())
     config.option.nbval_current_env = False
-    config.option.nbval_kernel_name = WARM_KERNEL
+    config.option.nbval_kernel_name = _server["name"]
 
 
 def pytest_unconfigure(config):
     if _server:
-        _server["process"].kill()
-        _server["process"].wait()
-        shutil.rmtree(_server["folder"], ignore_errors=True)
+        _server.pop("stack").close()
+        _server.clear()
 
 
 def pytest_collect_file(file_path, parent):

@@ -310,11 +310,13 @@ def _difference(stored: tuple, today: tuple) -> str:
     return f"it has {len(old)} lines, the chapter now gives {len(new)}"
 
 
-def execute(nb: nbformat.NotebookNode, workdir: Path) -> nbformat.NotebookNode:
-    """Run every cell in a fresh kernel; raise nbclient's CellExecutionError on failure."""
+def execute(nb: nbformat.NotebookNode, workdir: Path, kernel_name: str = KERNEL["name"]
+            ) -> nbformat.NotebookNode:
+    """Run every cell in a fresh kernel (``kernel_name``: another kernel spec, such as
+    warm_kernel.serving()'s); raise nbclient's CellExecutionError on failure."""
     from nbclient import NotebookClient
 
-    client = NotebookClient(nb, timeout=TIMEOUT, kernel_name=KERNEL["name"],
+    client = NotebookClient(nb, timeout=TIMEOUT, kernel_name=kernel_name,
                             record_timing=False, resources={"metadata": {"path": str(workdir)}})
     # The kernel's own stderr holds only TensorFlow's C++ start-up log (see kernel_config.py);
     # everything a cell prints still reaches the notebook.

@@ -24,13 +24,16 @@ The client imports only the standard library: it starts in a few milliseconds.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import shutil
 import signal
 import socket
 import struct
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -66,6 +69,32 @@ def start(path: Path, timeout: float = 120) -> subprocess.Popen:
                                f"warm_kernel.py serve {path}` to see why")
         time.sleep(0.05)
     return server
+
+
+@contextlib.contextmanager
+def serving(name: str = "book-warm"):
+    """A kernel server for this process's Jupyter clients (nbclient, nbval): yields the kernel
+    name to start their kernels with. The environment at entry is the kernels' environment
+    (a CPU setting must be set before: the server imports TensorFlow)."""
+    folder = Path(tempfile.mkdtemp(prefix="book-kernel-"))
+    spec = folder / "kernels" / name
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps(kernel_spec()), "utf-8")
+    saved = {key: os.environ.get(key) for key in ("JUPYTER_PATH", SOCKET_ENV)}
+    server = start(folder / "server")
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(folder), saved["JUPYTER_PATH"]]))
+    os.environ[SOCKET_ENV] = str(folder / "server")
+    try:
+        yield name
+    finally:
+        server.kill()
+        server.wait()
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _find_prctl():

@@ -438,3 +438,32 @@ def test_a_chinese_exercise_label_ends_in_zh(book):
     code, out = book.run("check", "--stage", "parity")
     assert code == 1
     assert "the label 'area-en' of a Chinese page does not end in -zh" in out, out
+
+
+def test_spread_reports_each_policys_largest_movement_and_the_cells_make_test_would_fail(book):
+    """`make spread` re-executes the stored notebooks under each setting; stored outputs edited
+    here stand for a run on another machine: one within its policy's tolerance, one exact."""
+    book.write("code/compare-policies.toml", POLICIES)
+
+    def edit(nb):
+        cells = [c for c in nb["cells"] if c["cell_type"] == "code"]
+        cells[0]["metadata"]["book"]["compare"] = "training"
+        cells[0]["outputs"][0]["text"] = ["area = 12.565\n"]  # printed: 12.57, 0.005 away
+        cells[1]["outputs"][0]["text"] = ["41\n"]  # printed: 42, an exact cell
+    edit_notebook(book, "notebooks/en/circles.ipynb", edit)
+    import os
+    os.environ["BOOK_KERNEL_PRELOAD"] = "ipykernel.kernelapp"  # no TensorFlow to import here
+    try:
+        code, out = book.run("spread", "native", "avx2-1")
+    finally:
+        del os.environ["BOOK_KERNEL_PRELOAD"]
+    assert code == 0, out
+    record = book.read("code/compare-spread.md")
+    assert "| native | this machine's defaults" in record
+    rows = [line for line in record.splitlines() if line.startswith(("| training |", "| exact |"))]
+    assert any(r.startswith("| training | 0.01 + 0% of the stored | avx2-1 | 1 | 0 | 0.005 (")
+               for r in rows), rows
+    assert any(r.startswith("| exact | nothing | native | 1 | 1 | 1 (") for r in rows), rows
+    assert "notebooks/en/circles.ipynb cell 4 [exact]: changed: 41 -> 42" in record
+    code, out = book.run("spread", "sse41")
+    assert code == 2 and "invalid choice: 'sse41'" in out

@@ -113,7 +113,7 @@ def row_norms_and_score(custom, seed):
     tf.keras.utils.set_random_seed(seed)  # 有无这些组件，初始权重和批次都相同
     model = make_model(custom)
     model.compile(loss=tf.keras.losses.LogCosh(), optimizer=tf.keras.optimizers.Adam(0.005),
-                  metrics=[tf.keras.metrics.MeanSquaredError()])
+                  metrics=[tf.keras.metrics.MeanSquaredError()], steps_per_execution=32)
     model.fit(x_train, y_train, epochs=args.epochs, batch_size=256, verbose=0)
     rows = np.linalg.norm(model.layers[0].kernel.numpy(), axis=1)
     units = np.linalg.norm(model.layers[1].kernel.numpy(), axis=0)

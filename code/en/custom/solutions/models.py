@@ -61,7 +61,8 @@ for shared in [True, False]:
     for seed in [1, 2, 3]:  # several seeds: one run per seed and per design
         tf.keras.utils.set_random_seed(seed)
         model = BlockMLP(shared=shared)
-        model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=2e-3), loss="mse")
+        model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=2e-3), loss="mse",
+                      steps_per_execution=32)
         model.fit(x_train, y_train, epochs=10, batch_size=128, verbose=0)
         results.setdefault(shared, []).append(model.evaluate(x_test, y_test, verbose=0))
         trained[shared] = model
