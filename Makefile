@@ -52,7 +52,7 @@ $(READY): requirements.txt
 	@# rfc3987-syntax, an optional extra of jsonschema that jupyter-events pulls in, compiles a
 	@# grammar for 3 s in every process that imports nbformat; the book validates no IRIs.
 	@$(BIN)/pip uninstall --quiet --yes rfc3987-syntax
-	@$(BOOK) system --why "make test" util-linux iproute2
+	@$(BOOK) system --why "make test, and plot_model in the notebooks" util-linux iproute2 graphviz
 	@touch $@
 
 $(KERNEL_CONFIG): booktools/kernel_config.py

@@ -466,4 +466,4 @@ def test_spread_reports_each_policys_largest_movement_and_the_cells_make_test_wo
     assert any(r.startswith("| exact | nothing | native | 1 | 1 | 1 (") for r in rows), rows
     assert "notebooks/en/circles.ipynb cell 4 [exact]: changed: 41 -> 42" in record
     code, out = book.run("spread", "sse41")
-    assert code == 2 and "invalid choice: 'sse41'" in out
+    assert code == 2 and "unknown setting 'sse41' (choose from native, avx2-1" in out

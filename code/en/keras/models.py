@@ -1,13 +1,12 @@
 # From layers to models: one classifier built three ways, a model with two inputs and two
 # outputs, its graph, and a model that reads the intermediate outputs of a trained one.
 import argparse
+import os
 import sys
+import tempfile
 
-import matplotlib.pyplot as plt
-from matplotlib import font_manager
 import numpy as np
 import tensorflow as tf
-from matplotlib.patches import Patch
 
 parser = argparse.ArgumentParser(description="Three ways to build a Keras model, on Fashion-MNIST.")
 parser.add_argument("--epochs", type=int, default=2)
@@ -149,66 +148,7 @@ predicted_logits, _ = shop.predict({"image": test_x[:5], "tabular": test_tabular
 print("same logits as the trained model:", np.allclose(features[-1], predicted_logits, atol=1e-6))
 
 
-# A helper, not Keras: the graph drawn with matplotlib from the model's configuration,
-# one box per call of a layer.
-def draw_model(model):
-    config = model.get_config()
-
-    def sources(value):  # the (layer, call) pairs whose outputs a call reads
-        if isinstance(value, dict):
-            if value.get("class_name") == "__keras_tensor__":
-                name, call, _ = value["config"]["keras_history"]
-                return [(name, call)]
-            value = list(value.values())
-        if isinstance(value, (list, tuple)):
-            return [source for item in value for source in sources(item)]
-        return []
-
-    kinds, edges = {}, []
-    for layer in config["layers"]:
-        calls = layer["inbound_nodes"] or [{}]  # an Input is one node with no inputs
-        for call, arguments in enumerate(calls):
-            kinds[(layer["name"], call)] = (layer["class_name"], len(calls))
-            edges += [(source, (layer["name"], call)) for source in sources(arguments)]
-    depth = dict.fromkeys(kinds, 0)
-    for _ in kinds:  # longest path from an input
-        for a, b in edges:
-            depth[b] = max(depth[b], depth[a] + 1)
-    x = {}  # each box under its inputs; boxes of one row spread one unit apart
-    for level in range(max(depth.values()) + 1):
-        row = [node for node in kinds if depth[node] == level]
-        wanted = [np.mean([x[a] for a, b in edges if b == node and kinds[a][1] == 1] or
-                          [x[a] for a, b in edges if b == node]) if level else 0.0 for node in row]
-        if len(row) > 1:
-            rank = np.argsort(np.argsort(wanted, kind="stable"))
-            wanted = np.mean(wanted) + rank - (len(row) - 1) / 2
-        x.update(zip(row, wanted))
-        x.update({node: x[node] + 0.9 for node in row if kinds[node][1] > 1})  # shared: step aside
-    output_names = {name for name, _, _ in config["output_layers"]}
-    # Chinese labels (the zh edition) need a CJK font: Noto Sans CJK where it is installed.
-    CJK = [f.name for f in font_manager.fontManager.ttflist if f.name.startswith("Noto Sans CJK")][:1]
-    plt.rcParams["font.family"] = ["DejaVu Sans", *CJK]
-    _, ax = plt.subplots(figsize=(6, 8.5))
-    boxes = {}
-    for (name, call), (kind, calls) in kinds.items():
-        color = ("lightblue" if kind == "InputLayer" else "lightgreen" if name in output_names
-                 else "orange" if calls > 1 else "whitesmoke")
-        label = f"{name} (call {call + 1})" if calls > 1 else name
-        boxes[(name, call)] = ax.text(x[(name, call)], -depth[(name, call)], f"{label}\n{kind}",
-                                      ha="center", va="center", fontsize=9,
-                                      bbox=dict(boxstyle="round", facecolor=color))
-    for a, b in edges:  # from the bottom of one box to the top of the next
-        ax.annotate("", xy=(0.5, 1), xycoords=boxes[b], xytext=(0.5, 0), textcoords=boxes[a],
-                    arrowprops=dict(arrowstyle="->"))
-    ax.set_xlim(min(x.values()) - 1, max(x.values()) + 1)
-    ax.set_ylim(-max(depth.values()) - 0.5, 0.5)
-    legend = [("input", "lightblue"), ("output", "lightgreen"), ("shared layer", "orange")]
-    ax.legend(handles=[Patch(facecolor=color, edgecolor="black", label=label)
-                       for label, color in legend], loc="lower left", fontsize=9)
-    ax.set_title(f"Graph of the model '{model.name}'")
-    ax.axis("off")
-    plt.tight_layout()
-    plt.show()
-
-
-draw_model(shop)
+# The graph, drawn by Keras's plot_model (it needs the pydot package and Graphviz's `dot`
+# program): one box per layer, with its class and the shapes it reads and returns.
+picture = os.path.join(tempfile.mkdtemp(), "shop.png")
+tf.keras.utils.plot_model(shop, to_file=picture, show_shapes=True, show_layer_names=True, dpi=60)

@@ -1,13 +1,12 @@
 # 从层到模型：用三种方式搭建同一个分类器；一个两输入、两输出的模型及其结构图；
 # 以及一个读取训练好的模型中间输出的模型。
 import argparse
+import os
 import sys
+import tempfile
 
-import matplotlib.pyplot as plt
-from matplotlib import font_manager
 import numpy as np
 import tensorflow as tf
-from matplotlib.patches import Patch
 
 parser = argparse.ArgumentParser(description="Three ways to build a Keras model, on Fashion-MNIST.")
 parser.add_argument("--epochs", type=int, default=2)
@@ -149,66 +148,7 @@ predicted_logits, _ = shop.predict({"image": test_x[:5], "tabular": test_tabular
 print("same logits as the trained model:", np.allclose(features[-1], predicted_logits, atol=1e-6))
 
 
-# 辅助函数，与 Keras 无关：根据模型的配置用 matplotlib 画出结构图，
-# 层的每一次调用画成一个方框。
-def draw_model(model):
-    config = model.get_config()
-
-    def sources(value):  # 一次调用读取了哪些（层，调用）的输出
-        if isinstance(value, dict):
-            if value.get("class_name") == "__keras_tensor__":
-                name, call, _ = value["config"]["keras_history"]
-                return [(name, call)]
-            value = list(value.values())
-        if isinstance(value, (list, tuple)):
-            return [source for item in value for source in sources(item)]
-        return []
-
-    kinds, edges = {}, []
-    for layer in config["layers"]:
-        calls = layer["inbound_nodes"] or [{}]  # 输入层是一个没有输入的节点
-        for call, arguments in enumerate(calls):
-            kinds[(layer["name"], call)] = (layer["class_name"], len(calls))
-            edges += [(source, (layer["name"], call)) for source in sources(arguments)]
-    depth = dict.fromkeys(kinds, 0)
-    for _ in kinds:  # 从输入出发的最长路径
-        for a, b in edges:
-            depth[b] = max(depth[b], depth[a] + 1)
-    x = {}  # 方框放在它的输入下方；同一行的方框相隔一个单位
-    for level in range(max(depth.values()) + 1):
-        row = [node for node in kinds if depth[node] == level]
-        wanted = [np.mean([x[a] for a, b in edges if b == node and kinds[a][1] == 1] or
-                          [x[a] for a, b in edges if b == node]) if level else 0.0 for node in row]
-        if len(row) > 1:
-            rank = np.argsort(np.argsort(wanted, kind="stable"))
-            wanted = np.mean(wanted) + rank - (len(row) - 1) / 2
-        x.update(zip(row, wanted))
-        x.update({node: x[node] + 0.9 for node in row if kinds[node][1] > 1})  # 共享层让到一旁
-    output_names = {name for name, _, _ in config["output_layers"]}
-    # 图中的中文标签需要 CJK 字体：装有 Noto Sans CJK 时，用它补上 DejaVu Sans 缺的字形。
-    CJK = [f.name for f in font_manager.fontManager.ttflist if f.name.startswith("Noto Sans CJK")][:1]
-    plt.rcParams["font.family"] = ["DejaVu Sans", *CJK]
-    _, ax = plt.subplots(figsize=(6, 8.5))
-    boxes = {}
-    for (name, call), (kind, calls) in kinds.items():
-        color = ("lightblue" if kind == "InputLayer" else "lightgreen" if name in output_names
-                 else "orange" if calls > 1 else "whitesmoke")
-        label = f"{name}（第 {call + 1} 次调用）" if calls > 1 else name
-        boxes[(name, call)] = ax.text(x[(name, call)], -depth[(name, call)], f"{label}\n{kind}",
-                                      ha="center", va="center", fontsize=9,
-                                      bbox=dict(boxstyle="round", facecolor=color))
-    for a, b in edges:  # 从一个方框的底边指向下一个方框的顶边
-        ax.annotate("", xy=(0.5, 1), xycoords=boxes[b], xytext=(0.5, 0), textcoords=boxes[a],
-                    arrowprops=dict(arrowstyle="->"))
-    ax.set_xlim(min(x.values()) - 1, max(x.values()) + 1)
-    ax.set_ylim(-max(depth.values()) - 0.5, 0.5)
-    legend = [("输入", "lightblue"), ("输出", "lightgreen"), ("共享层", "orange")]
-    ax.legend(handles=[Patch(facecolor=color, edgecolor="black", label=label)
-                       for label, color in legend], loc="lower left", fontsize=9)
-    ax.set_title(f"模型 '{model.name}' 的计算图")
-    ax.axis("off")
-    plt.tight_layout()
-    plt.show()
-
-
-draw_model(shop)
+# 用 Keras 的 plot_model 画出计算图（需要 pydot 包和 Graphviz 的 `dot` 程序）：
+# 每层一个方框，标出层的类型以及它读入和输出的形状。
+picture = os.path.join(tempfile.mkdtemp(), "shop.png")
+tf.keras.utils.plot_model(shop, to_file=picture, show_shapes=True, show_layer_names=True, dpi=60)
