@@ -127,15 +127,20 @@ def number_exercises_per_page(tex: str, lang: str) -> str:
 
 
 def solutions_appendix(tex: str, lang: str) -> str:
-    """Each page's Solutions section (from its heading to the end of the page) moves to an
-    appendix, under the title of the page it belongs to; the appendix comes first among the
-    appendices. A page without solutions is left as it is."""
-    heading = re.compile(r"\\(?:sub)*section\{" + SOLUTIONS[lang] + r"\}\n")
+    """Each page's Solutions section (from its heading to the next heading of its level or
+    above, or to the end of the page) moves to an appendix, under the title of the page it
+    belongs to; the appendix comes first among the appendices. A section after the
+    solutions (chapter 1's quick checks) stays in the chapter. A page without solutions is
+    left as it is."""
+    heading = re.compile(r"\\((?:sub)*)section\{" + SOLUTIONS[lang] + r"\}\n")
     moved, pos = [], 0
     while (found := heading.search(tex, pos)) is not None:
         end = tex.find("\\sphinxstepscope", found.end())
         appendix = tex.find("\\appendix\n", found.end())
-        end = min(e for e in (end, appendix, tex.find("\\end{document}")) if e >= 0)
+        level = len(found[1]) // len("sub")
+        sibling = re.compile(r"\\(?:chapter|(?:sub){0,%d}section)\{" % level).search(tex, found.end())
+        sibling = sibling.start() if sibling else -1
+        end = min(e for e in (end, appendix, sibling, tex.find("\\end{document}")) if e >= 0)
         page = tex.rfind("\\sphinxstepscope", 0, found.start())
         title = re.search(r"\\(?:chapter|section)\{(.*)\}", tex[page:found.start()])
         moved.append(f"\\section{{{title[1] if title else ''}}}\n{tex[found.end():end]}")

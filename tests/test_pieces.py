@@ -109,3 +109,21 @@ def test_launch_markdown_converts_roles_whose_text_wraps_and_finds_any_myst_left
     for left in ("{abbr}`HTML (text)`", "```{margin}\nx\n```", ":class: tip", "(my-label)="):
         assert launch.myst_left(f"text\n{left}\n") is not None, left
     assert launch.myst_left("the set `{6}` and\n```python\n{x}`\n```\n") is None
+
+
+def test_pdf_moves_solutions_to_the_appendix_and_keeps_what_follows_them_in_the_chapter():
+    """Chapter 1 ends with Solutions, then Quick checks: only the solutions go to the
+    appendix. A chapter's closing sections (Summary to Quick checks) follow its sections."""
+    from booktools import pdf
+
+    tex = ("\\sphinxstepscope\n\\chapter{Basics}\nB\n\\section{Summary}\nS1\n"
+           "\\section{Solutions}\nSOL1\n\\section{Quick checks}\nQ1\n"
+           "\\sphinxstepscope\n\\chapter{Models}\nM\n\\section{Summary}\nS2\n"
+           "\\section{Further reading}\nF2\n\\section{Quick checks}\nQ2\n"
+           "\\sphinxstepscope\n\\section{Layers}\nL\n\\subsection{Solutions}\nSOL2\n"
+           "\\appendix\n\\sphinxstepscope\n\\chapter{Terms}\nT\n\\end{document}\n")
+    out = pdf.closing_sections_last(pdf.solutions_appendix(tex, "en"), "en")
+    appendix = out.index("\\chapter{Solutions to the exercises}")
+    assert out.index("Q1\n") < out.index("\\chapter{Models}") < appendix
+    assert out.index("L\n") < out.index("S2\n") < out.index("F2\n") < out.index("Q2\n") < appendix
+    assert appendix < out.index("SOL1\n") < out.index("SOL2\n") < out.index("\\chapter{Terms}")
