@@ -22,13 +22,14 @@ from pathlib import Path
 import os
 from concurrent.futures import ThreadPoolExecutor
 
-from . import data, launch, listings, notebooks, offline, parity, pdf, policies, scripts, structure, system, terms
+from . import (data, launch, listings, notebooks, numbering, offline, parity, pdf, policies, scripts,
+               structure, system, terms)
 from .chapters import Chapter, read_chapter
 from .layout import EXECUTED, LANGUAGES, Layout
 from .problems import BookError, Problem
 from .spread import SETTINGS as SPREAD_SETTINGS
 
-STAGES = ("listings", "parity", "terms", "policies", "freshness")
+STAGES = ("listings", "parity", "terms", "numbering", "policies", "freshness")
 
 
 def load_chapters(layout: Layout, problems: list[Problem]) -> dict[Path, Chapter]:
@@ -76,6 +77,8 @@ def check(layout: Layout, stages: tuple[str, ...] = STAGES) -> list[Problem]:
                     problems += structure.exercise_problems(layout, path)
     if "terms" in stages:
         problems += term_problems(layout, chapters)
+    if "numbering" in stages:
+        problems += numbering.problems(layout, chapters)
     if "policies" in stages:
         problems += policy_problems(layout, chapters)
     if "freshness" in stages:

@@ -2,6 +2,10 @@
 
 - Every chapter page gets a link to the same page in the other language, declares its
   language (`<html lang>`) and names both pages as `hreflang` alternates.
+- Each page speaks its language: the book's title, authors and footer, and on Chinese pages
+  the theme's interface (`interface_zh`: 目录, 上一页, 图 2.1, 搜索 and its own search page).
+  The landing page shows the book's title once, as its heading.
+- Each language's figures are numbered per chapter on their own (图 2.1 is Fig. 2.1).
 - The footer names the book's version and the TensorFlow version its notebooks were
   executed with (the pin in requirements.txt, which `make test` executes them with).
 - Binder, Colab and the notebook download open the launch flavour of a page's notebook
@@ -21,6 +25,9 @@ import zipfile
 from pathlib import Path
 
 from sphinx.util import logging
+
+from . import interface_zh
+from .pdf import AUTHORS, TITLES
 
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
 OTHER = {"zh": "en", "en": "zh"}
@@ -83,10 +90,15 @@ def page_language(pagename: str) -> str | None:
     return next((part for part in pagename.split("/")[:-1] if part in OTHER), None)
 
 
+def interface_language(pagename: str) -> str | None:
+    """The language a page speaks in: its folder's; each search page its own."""
+    return {interface_zh.SEARCH_PAGE: "zh", "search": "en"}.get(pagename) or page_language(pagename)
+
+
 def declare_language(app, pagename, templatename, context, doctree):
     """<html lang="zh-CN"> on Chinese pages and "en" on English ones (screen readers, fonts,
     search engines); the pages of both languages, in the site's head, as hreflang links."""
-    own = page_language(pagename)
+    own = interface_language(pagename)
     if own:
         context["language"] = HTML_LANG[own]
     other = counterpart(pagename)
@@ -98,8 +110,9 @@ def declare_language(app, pagename, templatename, context, doctree):
         context["metatags"] = context.get("metatags", "") + links
 
 
-EXERCISE_TITLE = re.compile(r'<span class="caption-number">Exercise (\d+) </span> \((.*?)\)</p>')
-SOLUTION_TITLE = re.compile(r'Solution to(<a [^>]*>) Exercise (\d+) \((.*?)\)</a>')
+# sphinx-exercise numbers exercises as figures: "Exercise 2.5" in chapter 2.
+EXERCISE_TITLE = re.compile(r'<span class="caption-number">Exercise ([\d.]+) </span> \((.*?)\)</p>')
+SOLUTION_TITLE = re.compile(r'Solution to(<a [^>]*>) Exercise ([\d.]+) \((.*?)\)</a>')
 # A solution's title is plain text: as a link back to its exercise, most of the title
 # scrolled the page up when a reader clicked it to open the solution.
 EXERCISE_WORDS = {"zh": ("练习 {n} ", "（{title}）", "参考答案：练习 {n}（{title}）"),
@@ -122,13 +135,35 @@ def number_exercises_per_page(app, pagename, templatename, context, doctree):
         lambda m: solution.format(link=m[1], n=local.get(m[2], m[2]), title=m[3]), body)
 
 
+def number_figures_per_language(app, env):
+    """Figures are numbered per chapter (图 2.1, Fig. 2.1), but Sphinx keeps one count per
+    chapter number for the whole site, so the English chapter 2 went on from where the
+    Chinese chapter 2 stopped (Fig. 2.8 for the MLP diagram that is 图 2.1 in Chinese).
+    Each language counts on its own, in the order Sphinx counted; the pages whose numbers
+    change are written again."""
+    counted: dict[tuple, list] = {}
+    for docname, kinds in env.toc_fignumbers.items():
+        for kind, numbers in kinds.items():
+            for target, number in numbers.items():
+                key = (page_language(docname), kind, tuple(number[:-1]))
+                counted.setdefault(key, []).append((number[-1], docname, target))
+    changed = set()
+    for (_, kind, chapter), figures in counted.items():
+        for count, (old, docname, target) in enumerate(sorted(figures), 1):
+            if count != old:
+                env.toc_fignumbers[docname][kind][target] = (*chapter, count)
+                changed.add(docname)
+    return sorted(changed)
+
+
 def one_language_at_a_time(app, pagename, templatename, context, doctree):
     """Previous and next stay in the page's language: the last Chinese page has no "next"
     into the English preface; the sidebar lists the page's own language (an inline rule
-    hides the other's part). Pages outside a language folder keep both."""
+    hides the other's part). Each search page is its language's; the other pages outside
+    a language folder (the landing page, the appendices) keep both."""
     import posixpath
 
-    lang = page_language(pagename)
+    lang = interface_language(pagename)
     if not lang:
         return
     other = f'a[href*="/{OTHER[lang]}/"]'
@@ -208,13 +243,42 @@ def versions(root: Path) -> tuple[str, str]:
     return book or "dev", tensorflow[1] if tensorflow else "unknown"
 
 
+FOOTER = {"en": "Book version {book} · notebooks executed with TensorFlow {tensorflow}",
+          "zh": "本书版本 {book} · notebook 用 TensorFlow {tensorflow} 执行"}
+
+
 def add_footer(app, config):
+    """The English footer for every page, the Chinese one (in the pages' context) for
+    `speak_the_page_language` to put on Chinese pages."""
     book, tensorflow = versions(Path(app.confdir))
-    footer = (f'<p class="book-versions">Book version {book} · '
-              f'notebooks executed with TensorFlow {tensorflow}</p>')
+    footers = {lang: f'<p class="book-versions">{text.format(book=book, tensorflow=tensorflow)}</p>'
+               for lang, text in FOOTER.items()}
     options = dict(config.html_theme_options or {})
-    options["extra_footer"] = footer + options.get("extra_footer", "")
+    options["extra_footer"] = footers["en"] + options.get("extra_footer", "")
     config.html_theme_options = options
+    config.html_context = {**(config.html_context or {}), "book_footers": footers}
+
+
+def add_chinese_search_page(app, config):
+    """The search page a second time, for the search box of the Chinese pages."""
+    config.html_additional_pages = {**(config.html_additional_pages or {}),
+                                    interface_zh.SEARCH_PAGE: "search.html"}
+
+
+def speak_the_page_language(app, pagename, templatename, context, doctree):
+    """A page of one language names the book and its authors in that language (in the
+    sidebar, the browser's tab, the footer); Chinese pages speak Chinese (interface_zh).
+    The landing page's heading is the book's title, so the sidebar and the tab do not
+    repeat it there. Runs after the themes have filled the context."""
+    lang = interface_language(pagename)
+    if pagename == app.config.root_doc:
+        context["docstitle"] = ""
+    elif lang:
+        footers = context["book_footers"]
+        context.update(docstitle=TITLES[lang], author=AUTHORS[lang], theme_extra_footer=context.get(
+            "theme_extra_footer", "").replace(footers["en"], footers[lang]))
+    if lang == "zh":
+        interface_zh.speak_chinese(app, pagename, context)
 
 
 class LatinTerms(list):
@@ -299,13 +363,16 @@ def leave_set_up_code_out_of_print(app, doctree, docname):
 def setup(app):
     index_chinese_in_linear_time()
     app.connect("config-inited", add_footer)
+    app.connect("config-inited", add_chinese_search_page)
     app.connect("config-inited", search_dictionary)
+    app.connect("env-get-updated", number_figures_per_language, priority=900)  # after Sphinx's count
     app.connect("doctree-resolved", leave_set_up_code_out_of_print)
     app.connect("html-page-context", add_language_switch)
     app.connect("html-page-context", one_language_at_a_time)
     app.connect("html-page-context", declare_language)
     app.connect("html-page-context", number_exercises_per_page)
     app.connect("html-page-context", add_downloads)
+    app.connect("html-page-context", speak_the_page_language, priority=700)
     app.connect("html-page-context", drop_duplicate_scripts, priority=800)
     app.connect("html-page-context", point_launch_buttons_at_launch_notebooks, priority=900)
     app.connect("build-finished", copy_launch_notebooks)

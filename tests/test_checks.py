@@ -119,3 +119,37 @@ def test_a_broken_terminology_row_is_named(book):
     book.write("book/terminology.md", TERMS.replace("加倍、", "/乘(/、"))
     code, out = book.run("check", "--stage", "terms")
     assert code == 1 and "[term-table] book/terminology.md:7:" in out, out
+
+
+NUMBERED_TOC = """\
+format: jb-book
+root: book/index
+parts:
+  - numbered: 1
+    chapters:
+      - file: notebooks/zh/circles
+      - file: notebooks/zh/squares
+  - numbered: 1
+    chapters:
+      - file: notebooks/en/circles
+      - file: notebooks/en/squares
+"""
+
+
+def test_chapter_numbers_the_prose_quotes_follow_the_toc(book):
+    """Each language counts its chapters from 1 (use_multitoc_numbering: false); a chapter
+    number next to a link must be the linked page's; another book's chapter is cited."""
+    book.write("_toc.yml", NUMBERED_TOC)
+    book.write("_config.yml", "html:\n  use_multitoc_numbering: false\n")
+    book.replace(ZH_CHAPTER, "输出是 42。",
+                 "输出是 42。第 2 章的{doc}`正方形 <squares>`也用它，{cite:t}`x` 第 9 章也是。")
+    book.replace(EN_CHAPTER, "It printed 42.",
+                 "It printed 42. The {doc}`squares <squares>` of chapter 2 use it too.")
+    code, out = book.run("check", "--stage", "numbering")
+    assert code == 0, out
+    book.replace(ZH_CHAPTER, "第 2 章的", "第 1 章的")
+    book.replace(EN_CHAPTER, "of chapter 2 use it too.", "of chapter 1 use it, as chapter 7 does.")
+    book.write("_config.yml", "html: {}\n")  # Jupyter Book's default: the count goes on, en is 3-4
+    code, out = book.run("check", "--stage", "numbering")
+    assert code == 1
+    expect("chapter-number-fails", out)

@@ -4,6 +4,7 @@ import re
 import pytest
 
 from conftest import ROOT, SCREENSHOTS, SITE
+from interface import other_language
 
 PAGES = sorted(p.relative_to(SITE).as_posix() for p in SITE.rglob("*.html")
                if not p.relative_to(SITE).parts[0].startswith("_")) if SITE.exists() else []
@@ -24,6 +25,7 @@ def test_page_as_a_reader_sees_it(visit, path):
         _shows_code_outputs_and_math(v, path)
     if path in CHAPTERS:
         _declares_its_language(v, path)
+        _speaks_its_language(v, path)
         _solutions_are_folded_until_opened(v, path)
         _language_switch_lands_on_the_counterpart(v, path)
 
@@ -53,6 +55,50 @@ def _declares_its_language(v, path: str):
     alternates = v.page.locator('link[rel="alternate"][hreflang]')
     assert sorted(alternates.nth(i).get_attribute("hreflang") for i in range(alternates.count())) \
         == ["en", "zh-CN"], f"{path}: no hreflang links to both languages"
+
+
+def _speaks_its_language(v, path: str):
+    """The interface (contents, search, previous/next, buttons, figure numbers, citations,
+    footer) is in the page's language: interface.py lists what is not."""
+    lang = "zh" if "/zh/" in path else "en"
+    wrong = other_language(v.page, lang)
+    assert not wrong, f"{path}: interface words in the other language: {wrong}"
+
+
+@pytest.mark.parametrize("path, lang, done", [("search-zh.html?q=梯度带", "zh", "搜索完毕"),
+                                              ("search.html?q=gradient", "en", "Search finished")])
+def test_each_language_has_its_own_search_page(visit, path, lang, done):
+    """A Chinese page's search box leads to the Chinese search page, whose words (results
+    and messages included) are Chinese; an English page's to the English one."""
+    v = visit(path)
+    v.page.wait_for_function(f"() => document.body.innerText.includes({done!r})", timeout=30_000)
+    assert v.page.locator("#search-results li").count() > 0, f"{path}: no results"
+    wrong = other_language(v.page, lang)
+    assert not wrong, f"{path}: interface words in the other language: {wrong}"
+
+
+def test_chapters_and_figures_are_numbered_alike_in_both_languages():
+    """Each language numbers its chapters from 1 (the preface has no number) and its
+    figures per chapter: the same figure has the same number in zh and en."""
+    def numbers(path):
+        """The page's chapter number (a section page's is its chapter page's) and figures."""
+        chapter_page = re.sub(r"/[^/]+\.html$", "/index.html", path) if path.count("/") > 2 else path
+        number = re.search(r'<h1><span class="section-number">(\d+)\. </span>',
+                           (SITE / chapter_page).read_text(encoding="utf-8"))
+        figures = re.findall(r'<span class="caption-number">(?:图|Fig\.) ([\d.]+) </span>',
+                             (SITE / path).read_text(encoding="utf-8"))
+        return number and number[1], figures
+    zh_pages = [p for p in CHAPTERS if "/zh/" in p]
+    assert zh_pages
+    chapters = set()
+    for zh in zh_pages:
+        en = zh.replace("/zh/", "/en/")
+        assert numbers(zh) == numbers(en), f"{zh}: {numbers(zh)}, {en}: {numbers(en)}"
+        chapter, figures = numbers(zh)
+        assert (chapter is None) == zh.endswith("/preface.html"), f"{zh}: chapter number {chapter}"
+        assert all(f.startswith(f"{chapter}.") for f in figures), f"{zh}: figures {figures}"
+        chapters.add(chapter)
+    assert sorted(chapters - {None}, key=int) == [str(n) for n in range(1, len(chapters))]
 
 
 def _shows_code_outputs_and_math(v, path: str):
@@ -129,8 +175,16 @@ def test_one_language_at_a_time(visit, path):
     assert "Noto Sans CJK SC" in font, f"{path}: no Chinese font in {font}"
 
 
-def test_the_landing_page_lists_both_languages(visit):
+def test_the_landing_page_lists_both_languages_under_its_title_once(visit):
     v = visit("book/index.html")
     shown = [a.evaluate("a => a.href") for a in v.page.locator(".bd-links a").all() if a.is_visible()]
     for lang in ("zh", "en"):
         assert [h for h in shown if f"/notebooks/{lang}/" in h], f"the landing page's sidebar lacks {lang}"
+    title = v.page.locator("h1").first.inner_text().rstrip("#").strip()
+    seen = v.page.evaluate("""title => { let seen = 0;
+        const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+        for (let n; (n = walker.nextNode());)
+          if (n.textContent.trim() === title && n.parentElement.checkVisibility()) seen++;
+        return seen; }""", title)
+    assert seen == 1, f"the landing page shows its title {seen} times"
+    assert v.page.title() == title, f"the browser's tab says {v.page.title()!r}"
