@@ -185,9 +185,14 @@ def add_language_switch(app, pagename, templatename, context, doctree):
         return
     lang = page_language(other)
     uri = app.builder.get_relative_uri(pagename, other)
+    import html
+    import json
+
+    places = "".join(f' data-{key}="{html.escape(json.dumps(section_ids(app.env, doc)))}"'
+                     for key, doc in (("own", pagename), ("sections", other)))
     link = (f'<p class="language-switch"><a href="{uri}" hreflang="{lang}" '
-            f'lang="{lang}">{LANGUAGE_NAMES[lang]}</a></p>\n')
-    context["body"] = link + context["body"]
+            f'lang="{lang}"{places}>{LANGUAGE_NAMES[lang]}</a></p>\n')
+    context["body"] = link + context["body"] + SWITCH_SCRIPT
 
 
 def drop_duplicate_scripts(app, pagename, templatename, context, doctree):
@@ -362,10 +367,13 @@ def leave_set_up_code_out_of_print(app, doctree, docname):
 
 def setup(app):
     index_chinese_in_linear_time()
+    register_author_year_labels()
     app.connect("config-inited", add_footer)
     app.connect("config-inited", add_chinese_search_page)
     app.connect("config-inited", search_dictionary)
     app.connect("env-get-updated", number_figures_per_language, priority=900)  # after Sphinx's count
+    app.connect("doctree-read", readable_section_ids, priority=400)  # before the outline
+    app.connect("doctree-read", anchor_the_terms)
     app.connect("doctree-resolved", leave_set_up_code_out_of_print)
     app.connect("html-page-context", add_language_switch)
     app.connect("html-page-context", one_language_at_a_time)
@@ -378,4 +386,129 @@ def setup(app):
     app.connect("build-finished", copy_launch_notebooks)
     app.connect("build-finished", copy_favicon_to_the_root)
     app.connect("build-finished", write_downloads)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    # env_version: the doctrees carry readable section ids and term anchors (read again)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}
+
+
+# -- Readable section links, and a language switch that keeps the reader's place ---------
+
+OPAQUE_ID = re.compile(r"id\d+$")
+
+
+def slug(title: str) -> str:
+    """A heading's anchor, readable in its language: 卷积层的参数 -> 卷积层的参数,
+    "Training with fit" -> training-with-fit (Chinese characters kept, as GitHub does)."""
+    text = re.sub(r"[^\w\s-]", "", title.lower(), flags=re.U)
+    return re.sub(r"[\s_-]+", "-", text).strip("-") or "section"
+
+
+def readable_section_ids(app, doctree):
+    """docutils turns a heading into an ASCII id, so every Chinese heading got an opaque one
+    (#id2, #id9). A section whose ids are all opaque gets its title's slug as its first id;
+    the old id stays (a link to #id9 still lands), and so do labels that {ref} resolves to.
+    Runs before the page outline is collected, so the outline links the readable id."""
+    from docutils import nodes
+
+    taken = set(doctree.ids)
+    for section in doctree.findall(nodes.section):
+        if not headed(section) or not all(OPAQUE_ID.match(i) for i in section["ids"]):
+            continue
+        base = slug(section[0].astext())
+        new, n = base, 1
+        while new in taken:
+            n += 1
+            new = f"{base}-{n}"
+        taken.add(new)
+        section["ids"].insert(0, new)
+        doctree.ids[new] = section
+
+
+def section_ids(env, docname: str) -> list[str]:
+    from docutils import nodes
+
+    return [s["ids"][0] for s in env.get_doctree(docname).findall(nodes.section) if headed(s)]
+
+
+def headed(section) -> bool:
+    """A section with a heading (sphinx-exercise's content blocks are untitled sections)."""
+    from docutils import nodes
+
+    return bool(section["ids"] and section.children and isinstance(section[0], nodes.title))
+
+
+# On a click, the switch's link gets the other page's n-th section, where n is the section
+# the reader is in: the one the address names, else the last heading above the top of the
+# window (both pages have the same skeleton, so the n-th sections match).
+SWITCH_SCRIPT = """<script>
+document.querySelectorAll("p.language-switch a[data-sections]").forEach(function (a) {
+  a.addEventListener("click", function () {
+    var own = JSON.parse(a.dataset.own), other = JSON.parse(a.dataset.sections), at = -1;
+    var named = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    var section = named && named.closest("section");
+    if (section && own.indexOf(section.id) >= 0) at = own.indexOf(section.id);
+    else own.forEach(function (id, i) {
+      var el = document.getElementById(id);
+      if (el && el.getBoundingClientRect().top <= 90) at = i;
+    });
+    a.href = a.href.split("#")[0] + (at > 0 && other[at] ? "#" + other[at] : "");
+  });
+});
+</script>
+"""
+
+
+# -- Bibliography labels that read like the citations ------------------------------------
+
+def register_author_year_labels():
+    """The bibliography's labels as the text cites them: [Xiao et al., 2017],
+    [Kingma and Ba, 2015], [Graves, 2013] (pybtex's default, alpha, printed [XRV17]).
+    `bibtex_default_style: author_year` in _config.yml selects the style."""
+    from pybtex.plugin import register_plugin
+    from pybtex.richtext import Text
+    from pybtex.style.formatting.unsrt import Style
+    from pybtex.style.labels import BaseLabelStyle
+
+    def surname(person) -> str:
+        return Text.from_latex(" ".join(person.prelast_names + person.last_names)).render_as("text")
+
+    class AuthorYearLabels(BaseLabelStyle):
+        def format_labels(self, sorted_entries):
+            labels = []
+            for entry in sorted_entries:
+                people = entry.persons.get("author") or entry.persons.get("editor") or []
+                names = [surname(p) for p in people]
+                if len(names) > 2 or "others" in names:
+                    who = f"{names[0]} et al."
+                else:
+                    who = " and ".join(names) or entry.key
+                labels.append(f"{who}, {entry.fields.get('year', 'n.d.')}")
+            seen: dict[str, int] = {}
+            for label in labels:  # two works of one year: 2016a, 2016b
+                seen[label] = seen.get(label, 0) + 1
+                yield label + ("abcdefgh"[seen[label] - 1] if labels.count(label) > 1 else "")
+
+    class AuthorYearStyle(Style):
+        default_label_style = "author_year"
+        default_sorting_style = "author_year_title"
+
+    register_plugin("pybtex.style.labels", "author_year", AuthorYearLabels, force=True)
+    register_plugin("pybtex.style.formatting", "author_year", AuthorYearStyle, force=True)
+
+
+def anchor_the_terms(app, doctree):
+    """Each row of the terminology page gets an anchor from its English term:
+    terminology.html#term-tensor, #term-learning-rate (the first row that names it)."""
+    from docutils import nodes
+
+    if app.env.docname != "book/terminology":
+        return
+    for body in doctree.findall(nodes.tbody):
+        for row in body.children:
+            cells = row.children
+            if len(cells) < 2:
+                continue
+            english = cells[2 if len(cells) > 3 else 1].astext()  # 统一的译法: use, not, English
+            new = "term-" + slug(re.split(r"[,(（]", english)[0])
+            if new not in doctree.ids:
+                row["ids"].insert(0, new)
+                doctree.ids[new] = row
