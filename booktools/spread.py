@@ -10,11 +10,13 @@ written to code/compare-spread.md with the date, the machine and the library ver
 """
 from __future__ import annotations
 
+import configparser
 import copy
 import json
 import multiprocessing
 import os
 import platform
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -121,8 +123,25 @@ def _execute(job):
             if old.cell_type == "code"], None
 
 
+def _sanitizers() -> list[tuple[re.Pattern, str]]:
+    """nbval's sanitizers (booktools/nbval_sanitize.cfg): make test compares text after them."""
+    config = configparser.ConfigParser()
+    config.read(Path(__file__).with_name("nbval_sanitize.cfg"), encoding="utf-8")
+    return [(re.compile(config[name]["regex"]), config[name]["replace"]) for name in config.sections()]
+
+
+SANITIZERS = _sanitizers()
+
+
+def _sanitized(text: str) -> str:
+    for pattern, replacement in SANITIZERS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
 def _compare_cell(policy: Policy | None, name: str, before: str, after: str, where: str,
                   worst: dict, problems: list) -> None:
+    before, after = _sanitized(before), _sanitized(after)
     if before == after:
         return
     entry = worst.setdefault(name, Worst())

@@ -104,7 +104,7 @@ scaled_mlp = tf.keras.Sequential([tf.keras.Input(shape=(8,)), scaling,
                                   tf.keras.layers.Dense(1)])
 scaled_mlp.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=2e-3), loss="mse")
 scaled_mlp.fit(x_train, y_train, epochs=10, batch_size=128, verbose=0)
-print("|scale| of x0..x7:", np.abs(scaling.scale.numpy()).round(3))
+print("|scale| of x0..x7:", " ".join(f"{s:.3f}" for s in np.abs(scaling.scale.numpy())))
 print(f"test MSE {scaled_mlp.evaluate(x_test, y_test, verbose=0):.4f}")
 
 # Saved by class name and configuration, it loads in safe mode; a clone gets fresh weights.
