@@ -67,3 +67,34 @@ for name, ds in [("shuffle, then batch", numbers.shuffle(10, seed=1).batch(5)),
                  ("batch, then shuffle", numbers.batch(5).shuffle(2, seed=1))]:
     for epoch in (1, 2):
         print(f"{name}, epoch {epoch}:", [batch.numpy().tolist() for batch in ds])
+
+# Exercise 4: two designs that mix the classes of the sorted images, against a small shuffle buffer.
+images, labels = tf.constant(x_sorted), tf.constant(y_sorted)
+
+
+def shuffled_indices():  # shuffle 12,500 integers, then gather each batch's images
+    return (tf.data.Dataset.range(len(y_sorted)).shuffle(len(y_sorted), seed=42).batch(128)
+            .map(lambda i: (tf.gather(images, i), tf.gather(labels, i))))
+
+
+def class_streams(buffer=100):  # one stream per class, each shuffled in a small buffer
+    streams = []
+    for c in range(10):
+        in_class = y_sorted == c
+        streams.append(tf.data.Dataset.from_tensor_slices((x_sorted[in_class], y_sorted[in_class]))
+                       .shuffle(buffer, seed=c))
+    shares = np.bincount(y_sorted, minlength=10) / len(y_sorted)  # draw each class at its share
+    mixed = tf.data.Dataset.sample_from_datasets(streams, weights=shares.tolist(), seed=42)
+    return mixed.batch(128)
+
+
+pipelines = {"shuffle(1000), batch": tf.data.Dataset.from_tensor_slices((x_sorted, y_sorted))
+             .shuffle(1000, seed=42).batch(128),
+             "shuffled indices": shuffled_indices(),
+             "class streams": class_streams()}
+for name, ds in pipelines.items():
+    batches = [batch_labels.numpy() for _, batch_labels in ds]  # one epoch
+    kinds = [len(np.unique(b)) for b in batches]
+    print(f"{name:20s} first batch: classes {np.unique(batches[0]).tolist()} | "
+          f"all ten classes in {sum(k == 10 for k in kinds)} of {len(batches)} batches | "
+          f"last batch: {kinds[-1]} classes")

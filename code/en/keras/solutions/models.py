@@ -84,3 +84,27 @@ names = ["trunk", "shared_block", "residual_1"]
 probe = tf.keras.Model(inputs=shop.inputs, outputs=[shop.get_layer(n).output for n in names])
 trunk, block_output, residual_1 = probe({"image": test_x[:5], "tabular": test_tabular[:5]})
 print("shared_block.output is its first call:", np.allclose(trunk + block_output, residual_1))
+
+
+# Exercise 3: two photos, one shared encoder; how the two encodings are joined decides whether
+# the score depends on the order of the photos.
+def build_comparer(join):
+    tf.keras.utils.set_random_seed(42)
+    encoder = tf.keras.Sequential([tf.keras.Input(shape=(28, 28)), tf.keras.layers.Flatten(),
+                                   tf.keras.layers.Dense(64, activation="relu")], name="encoder")
+    first = tf.keras.Input(shape=(28, 28), name="first")
+    second = tf.keras.Input(shape=(28, 28), name="second")
+    a, b = encoder(first), encoder(second)  # one encoder called twice: the same weights
+    joined = join()([a, b])
+    same_kind = tf.keras.layers.Dense(1, name="same_kind")(joined)  # a logit: > 0 for "same"
+    return tf.keras.Model(inputs=[first, second], outputs=same_kind)
+
+
+for name, join in [("Concatenate", tf.keras.layers.Concatenate),
+                   ("Multiply", tf.keras.layers.Multiply)]:  # a * b, element by element
+    comparer = build_comparer(join)
+    forward = comparer({"first": test_x[:5], "second": test_x[5:10]}).numpy()
+    swapped = comparer({"first": test_x[5:10], "second": test_x[:5]}).numpy()
+    change = np.abs(forward - swapped).max()
+    print(f"{name:11s}: {comparer.count_params():,} parameters | same score when the photos swap: "
+          f"{np.array_equal(forward, swapped)} (largest change {change:.2f})")

@@ -72,7 +72,7 @@ try:
 except ValueError as error:
     print(short(error))
 
-# Exercise 2: the exported SavedModel as a Keras layer, with a softmax on top.
+# Exercise 2: a model for a client that sends raw uint8 pixels, built around the SavedModel alone.
 model = tf.keras.Sequential([
     tf.keras.Input(shape=(28, 28)),
     tf.keras.layers.Flatten(),
@@ -86,14 +86,22 @@ tf.get_logger().setLevel("ERROR")  # silence "Assets written to"
 model.export(os.path.join(folder, "mlp_export"), verbose=False)
 
 served = tf.keras.layers.TFSMLayer(os.path.join(folder, "mlp_export"), call_endpoint="serve")
-inputs = tf.keras.Input(shape=(28, 28))
-probabilities = tf.keras.layers.Softmax()(served(inputs))
-wrapper = tf.keras.Model(inputs, probabilities)
+pixels = tf.keras.Input(shape=(28, 28), dtype="uint8")  # what the client sends: uint8, 0 to 255
+scaled = tf.keras.layers.Rescaling(1 / 255)(pixels)  # the scaling the MLP was trained with
+probabilities = tf.keras.layers.Softmax()(served(scaled))
+wrapper = tf.keras.Model(pixels, probabilities)
 print("trainable weights of the wrapper:", len(wrapper.trainable_weights),
       "| non-trainable:", len(wrapper.non_trainable_weights))
-p = wrapper(test_x[:1000]).numpy()
+_, (raw_test_x, _) = tf.keras.datasets.fashion_mnist.load_data()  # as the client has them
+p = wrapper(raw_test_x[:1000]).numpy()
 print("rows sum to 1:", bool(np.allclose(p.sum(axis=1), 1.0, atol=1e-5)))
 print("same classes as the Keras model:",
       np.array_equal(p.argmax(axis=1), model(test_x[:1000]).numpy().argmax(axis=1)))
 print(f"accuracy on the first 1,000 test images: {np.mean(p.argmax(axis=1) == test_y[:1000]):.4f}")
+wrapper.export(os.path.join(folder, "client_export"), verbose=False)
+client = tf.saved_model.load(os.path.join(folder, "client_export"))
+# The exported signature: the dtype and shape a client must send.
+(spec,) = client.signatures["serving_default"].structured_input_signature[1].values()
+print("the export takes", spec.dtype.name, "images of shape", tuple(spec.shape),
+      "| same probabilities:", np.allclose(client.serve(raw_test_x[:1000]).numpy(), p, atol=1e-6))
 shutil.rmtree(folder)  # mkdtemp() folders are not deleted automatically

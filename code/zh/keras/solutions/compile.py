@@ -24,21 +24,72 @@ for learning_rate in [0.01, 0.1]:
     print(f"SGD, learning rate {learning_rate}: validation loss "
           f"{history.history['val_loss'][-1]:.4f}, accuracy {history.history['val_accuracy'][-1]:.4f}")
 
-# 练习 2：用两个计数得出精确率，在正文的两个批次上累积。
+# 练习 2：正文的四个优化器，换三个种子各比较一次；种子同时决定初始权重和批次的打乱顺序。
+# 种子 42 就是正文的那次运行。
+optimizers = {"SGD": lambda: tf.keras.optimizers.SGD(learning_rate=0.01),
+              "SGD + momentum": lambda: tf.keras.optimizers.SGD(learning_rate=0.01, momentum=0.9),
+              "RMSprop": lambda: tf.keras.optimizers.RMSprop(learning_rate=0.001),
+              "Adam": lambda: tf.keras.optimizers.Adam(learning_rate=0.001)}
+# 新建十二个模型要追踪十二套函数：与正文一样，关掉重复追踪的警告。
+logger_level = tf.get_logger().level
+tf.get_logger().setLevel("ERROR")
+final = {name: [] for name in optimizers}  # 每个种子一组（验证损失，准确率）
+for seed in [42, 43, 44]:
+    for name, make_optimizer in optimizers.items():
+        tf.keras.utils.set_random_seed(seed)
+        mlp = tf.keras.Sequential([tf.keras.Input(shape=(784,)),
+                                   tf.keras.layers.Dense(100, activation="relu"),
+                                   tf.keras.layers.Dense(10)])
+        mlp.compile(optimizer=make_optimizer(),
+                    loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                    metrics=[tf.keras.metrics.SparseCategoricalAccuracy(name="accuracy")])
+        tf.keras.utils.set_random_seed(seed)
+        history = mlp.fit(x[:10000], y[:10000], epochs=3, batch_size=128,
+                          validation_data=(x[10000:], y[10000:]), verbose=0)
+        final[name].append((history.history["val_loss"][-1], history.history["val_accuracy"][-1]))
+        print(f"seed {seed}  {name:15s} validation loss {final[name][-1][0]:.4f}, "
+              f"accuracy {final[name][-1][1]:.4f}")
+    ranking = sorted(optimizers, key=lambda name: final[name][-1][0])
+    print(f"seed {seed}  ranking by validation loss: {' < '.join(ranking)}")
+tf.get_logger().setLevel(logger_level)
+# 每个优化器在三个种子上的均值和样本标准差（ddof=1）。
+for name, runs in final.items():
+    losses, accuracies = np.array(runs).T
+    print(f"{name:15s} loss {losses.mean():.4f} ± {losses.std(ddof=1):.4f} | "
+          f"accuracy {accuracies.mean():.4f} ± {accuracies.std(ddof=1):.4f}")
+
+# 练习 3：流式 F1 在正文的两个批次上累积三个计数（TP、FP、FN）。
 batch1_labels = np.array([1, 1, 1, 0, 0, 0, 1, 0], dtype=np.int32)
 batch1_logits = np.array([2.2, 1.4, 0.8, 0.4, 0.2, 0.6, -1.4, -2.2], dtype=np.float32)
 batch2_labels = np.array([1, 1, 0, 0, 1, 0], dtype=np.int32)
 batch2_logits = np.array([1.8, 0.9, -0.5, -0.3, -1.2, -2.0], dtype=np.float32)
-true_positives = tf.keras.metrics.TruePositives(thresholds=0.0)
-false_positives = tf.keras.metrics.FalsePositives(thresholds=0.0)
+counts = {"TP": tf.keras.metrics.TruePositives(thresholds=0.0),
+          "FP": tf.keras.metrics.FalsePositives(thresholds=0.0),
+          "FN": tf.keras.metrics.FalseNegatives(thresholds=0.0)}
+
+
+def update_f1(metric, labels, logits):
+    # F1Score 的阈值作用于 (0, 1] 之间的概率：对 logit 取 sigmoid，阈值取 0.5。
+    metric.update_state(labels[:, None].astype(np.float32), tf.sigmoid(logits)[:, None])
+
+
+keras_f1 = tf.keras.metrics.F1Score(threshold=0.5)
+batch_f1 = []
 for number, (labels, logits) in enumerate([(batch1_labels, batch1_logits),
                                            (batch2_labels, batch2_logits)], 1):
-    true_positives.update_state(labels, logits)
-    false_positives.update_state(labels, logits)
-    tp, fp = float(true_positives.result()), float(false_positives.result())
-    print(f"after batch {number}: TP {tp:.0f}, FP {fp:.0f}, precision {tp / (tp + fp):.4f}")
+    for count in counts.values():
+        count.update_state(labels, logits)
+    update_f1(keras_f1, labels, logits)
+    alone = tf.keras.metrics.F1Score(threshold=0.5)  # 单独一个批次的 F1
+    update_f1(alone, labels, logits)
+    batch_f1.append(float(alone.result()[0]))
+    tp, fp, fn = (float(count.result()) for count in counts.values())
+    print(f"after batch {number}: TP {tp:.0f}, FP {fp:.0f}, FN {fn:.0f} | "
+          f"streaming F1 {2 * tp / (2 * tp + fp + fn):.4f} | "
+          f"F1Score {float(keras_f1.result()[0]):.4f} | this batch alone {batch_f1[-1]:.4f}")
+print(f"mean of the two batches' F1: {np.mean(batch_f1):.4f}")
 
-# 练习 3：Huber 损失的 delta 让它介于 MAE（delta 小）与 MSE 的一半（delta 大）之间。
+# 练习 4：Huber 损失的 delta 让它介于 MAE（delta 小）与 MSE 的一半（delta 大）之间。
 targets = np.array([1.0, 2.0, 3.0, 4.0, 5.0], dtype=np.float32)
 outlier = np.array([1.5, 2.0, 2.5, 4.0, 15.0], dtype=np.float32)
 for delta in [0.1, 1.0, 5.0, 10.0, 20.0]:

@@ -54,3 +54,27 @@ keras_precision.update_state(one_hot, logits)
 keras_recall.update_state(one_hot, logits)
 print(f"Shirt with Keras: precision {float(keras_precision.result()):.4f}, "
       f"recall {float(keras_recall.result()):.4f}")
+
+# 练习 3：有把握才回答。阈值在模型没有训练过的 5000 张训练图像上选定，
+# 再在测试集上检验一次。
+TARGET = 0.95  # 希望模型回答的图像达到的准确率
+(images, labels), _ = tf.keras.datasets.fashion_mnist.load_data()
+val_x, val_y = images[10000:15000].astype(np.float32) / 255.0, labels[10000:15000].astype(np.int32)
+
+
+def confidence_and_hits(x, y):  # 每张图像的最大概率，以及标签是否答对
+    probabilities = tf.nn.softmax(model.predict(x, batch_size=1000, verbose=0)).numpy()
+    return probabilities.max(axis=1), probabilities.argmax(axis=1) == y
+
+
+val_confidence, val_hits = confidence_and_hits(val_x, val_y)
+order = np.argsort(-val_confidence)  # 最有把握的排在前面
+running = np.cumsum(val_hits[order]) / np.arange(1, len(order) + 1)
+threshold = val_confidence[order][np.nonzero(running >= TARGET)[0].max()]  # 回答尽可能多的图像
+test_confidence, test_hits = confidence_and_hits(test_x, test_y)
+print(f"target {TARGET:.0%}: answer when the top probability is at least {threshold:.4f}")
+for name, confidence, hits in [("validation", val_confidence, val_hits),
+                               ("test", test_confidence, test_hits)]:
+    answered = confidence >= threshold
+    print(f"{name:10s} answers {answered.mean():.4f} of the images, accuracy on them "
+          f"{hits[answered].mean():.4f} (on all: {hits.mean():.4f})")
