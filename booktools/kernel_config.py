@@ -6,3 +6,7 @@
 # landing in the stored notebooks as stderr output.
 c = get_config()  # noqa: F821  (provided by IPython when it reads this file)
 c.IPKernelApp.capture_fd_output = False
+#
+# Plots are stored as PNG at twice their displayed size (the output's metadata keeps the
+# displayed width), sharp on HiDPI screens and in the PDF.
+c.InlineBackend.figure_formats = {"retina"}
