@@ -141,13 +141,14 @@ def _sanitized(text: str) -> str:
 
 def _compare_cell(policy: Policy | None, name: str, before: str, after: str, where: str,
                   worst: dict, problems: list) -> None:
+    raw = after  # claims are read in the printed text, as the nbval plugin reads them
     before, after = _sanitized(before), _sanitized(after)
     if before == after:
         return
     entry = worst.setdefault(name, Worst())
     entry.cells += 1
     if policy is not None and policy.kind == "claims":
-        unmet = unmet_claims(policy, after)
+        unmet = unmet_claims(policy, raw)
         if unmet:
             entry.failed += 1
             problems.append(f"{where} [{name}]: no match for {', '.join(map(repr, unmet))}")

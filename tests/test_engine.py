@@ -467,3 +467,50 @@ def test_spread_reports_each_policys_largest_movement_and_the_cells_make_test_wo
     assert "notebooks/en/circles.ipynb cell 4 [exact]: changed: 41 -> 42" in record
     code, out = book.run("spread", "sse41")
     assert code == 2 and "unknown setting 'sse41' (choose from native, avx2-1" in out
+
+
+def _with_solution_listings(shared: str, first: str, second: str) -> str:
+    """The sample page with listings of circle.py (``START-END``, or "" for none): one before
+    the solutions, one in each solution."""
+    def listing(span):
+        return (f"```{{{{literalinclude}}}} ../../code/{{lang}}/circle.py\n:language: python\n"
+                f":lines: {span}\n```\n\n") if span else ""
+    opened = ":class: dropdown\n```\n\n"
+    head, area, table = PAGE.split("```{{solution-start}}")
+    head = head.replace("## {solutions}\n\n", "## {solutions}\n\n" + listing(shared))
+    area, table = (part.replace(opened, opened + listing(span)) for part, span in
+                   ((area, first), (table, second)))
+    return "```{{solution-start}}".join([head, area, table])
+
+
+def test_a_solution_using_code_from_another_solutions_dropdown_fails(book):
+    """Solution 2 calls `double`, which only solution 1's folded listing defines: a reader
+    who opens solution 2 alone cannot see it. Defined before the solutions, it may be shared."""
+    write_pages(book, *[_with_solution_listings("", "9-14", "14-14")] * 2)
+    code, out = book.run("check", "--stage", "parity")
+    assert code == 1
+    assert "[solution-shared-code] book/en/shape.md" in out and "uses double, which only the " \
+        "solution to 'area-en' defines" in out, out
+    assert "[solution-shared-code] book/zh/shape.md" in out, out
+    write_pages(book, *[_with_solution_listings("9-12", "14-14", "14-14")] * 2)
+    code, out = book.run("check", "--stage", "parity")
+    assert code == 0, out
+
+
+def test_spread_reads_claims_in_the_printed_text_not_the_sanitized_one():
+    """nbval's sanitizers turn "0.53 s" into <TIME>; a claim about the timing line must still
+    match, as it does in `make test` (the five-setting run of 2026-12-07 failed every setting
+    on the loop page's timing cell before this)."""
+    from booktools.policies import Policy
+    from booktools.spread import _compare_cell
+    policy = Policy("timing", "claims", "why", claims=(r"^loop: wall \d+\.\d\d s$",))
+    worst, problems = {}, []
+    _compare_cell(policy, "timing", "loop: wall 0.53 s\n", "loop: wall 0.61 s\n", "nb cell 1",
+                  worst, problems)
+    assert problems == []
+    _compare_cell(policy, "timing", "loop: wall 0.53 s\nok\n", "loop: wall 0.61 s\nno\n",
+                  "nb cell 1", worst, problems)
+    assert problems == [], problems  # the claim holds; the extra line is not claimed
+    _compare_cell(policy, "timing", "loop: wall 0.53 s\n", "loop took 0.61 s\n", "nb cell 2",
+                  worst, problems)
+    assert len(problems) == 1 and "nb cell 2 [timing]: no match" in problems[0]
