@@ -5,7 +5,7 @@
     python -m booktools notebooks [--force] [CHAPTER ...]
     python -m booktools scripts [--jobs N] [SCRIPT ...]
     python -m booktools bench
-    python -m booktools spread [SETTING ...]
+    python -m booktools spread [--notebook PATH ...] [SETTING ...]
     python -m booktools offline -- COMMAND ...
     python -m booktools data
     python -m booktools pdf [zh|en ...]
@@ -23,7 +23,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 
 from . import (data, launch, listings, notebooks, numbering, offline, parity, pdf, policies, scripts,
-               structure, system, terms)
+               solutions, structure, system, terms)
 from .chapters import Chapter, read_chapter
 from .layout import EXECUTED, LANGUAGES, Layout
 from .problems import BookError, Problem
@@ -75,6 +75,8 @@ def check(layout: Layout, stages: tuple[str, ...] = STAGES) -> list[Problem]:
             for path in layout.chapters(lang):
                 if path.suffix == ".md":
                     problems += structure.exercise_problems(layout, path)
+                    if path in chapters:
+                        problems += solutions.problems(layout, chapters[path])
     if "terms" in stages:
         problems += term_problems(layout, chapters)
     if "numbering" in stages:
@@ -245,7 +247,7 @@ def cmd_bench(layout: Layout, args) -> int:
 
 def cmd_spread(layout: Layout, args) -> int:
     from . import spread
-    print(spread.measure(layout, args.settings or list(spread.SETTINGS)))
+    print(spread.measure(layout, args.settings or list(spread.SETTINGS), args.notebook))
     return 0
 
 
@@ -306,6 +308,8 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("spread", help="how far printed numbers move under other CPU settings")
     p.add_argument("settings", nargs="*", metavar="SETTING",
                    help=f"only these ({', '.join(SPREAD_SETTINGS)}; default: all)")
+    p.add_argument("--notebook", action="append", default=[], metavar="PATH",
+                   help="only this executed notebook (repeatable); the record is then not rewritten")
     p.set_defaults(func=cmd_spread)
     p = sub.add_parser("offline", help="run a command with the network cut off")
     p.add_argument("command", nargs=argparse.REMAINDER)

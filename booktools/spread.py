@@ -25,6 +25,7 @@ from pathlib import Path
 from .fileio import write_if_changed
 from .layout import EXECUTED, Layout
 from .listings import CELL_KEY
+from .problems import BookError, Problem
 from .policies import NUMBER, Policy, load, reconcile, unmet_claims
 
 CPU_ENV = ("ONEDNN_MAX_CPU_ISA", "TF_NUM_INTRAOP_THREADS")
@@ -56,9 +57,19 @@ class Worst:
     notes: list[str] = field(default_factory=list)
 
 
-def measure(layout: Layout, names: list[str]) -> str:
+def measure(layout: Layout, names: list[str], only: list[str] = ()) -> str:
+    """Run SETTINGS `names` over every executed notebook, or over `only` (paths of executed
+    notebooks), which re-measures a changed page and leaves the record of the whole book alone."""
     policies = load(layout.code)
     paths = _longest_first(layout)
+    if only:
+        known = {p.resolve() for p in paths}
+        wanted = {(layout.root / name).resolve() for name in only}
+        missing = [name for name in only if (layout.root / name).resolve() not in known]
+        if missing:
+            raise BookError(Problem("spread", Path(missing[0]), None, "not an executed notebook",
+                                    f"name one under {layout.rel(layout.notebooks / EXECUTED)}/"))
+        paths = [p for p in paths if p.resolve() in wanted]
     results, minutes, problems = {}, {}, {}
     for name in names:
         began = time.monotonic()
@@ -68,6 +79,8 @@ def measure(layout: Layout, names: list[str]) -> str:
         print(f"    {minutes[name]:.1f} min, {len(problems[name])} cell(s) make test would fail",
               flush=True)
     text = _report(layout, policies, names, results, minutes, problems)
+    if only:
+        return text + f"\n(only {len(paths)} notebook(s): {layout.rel(layout.code / RECORD)} left as it was)"
     write_if_changed(layout.code / RECORD, text)
     return text + f"\n(written to {layout.rel(layout.code / RECORD)})"
 

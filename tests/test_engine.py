@@ -467,6 +467,17 @@ def test_spread_reports_each_policys_largest_movement_and_the_cells_make_test_wo
     assert "notebooks/en/circles.ipynb cell 4 [exact]: changed: 41 -> 42" in record
     code, out = book.run("spread", "sse41")
     assert code == 2 and "unknown setting 'sse41' (choose from native, avx2-1" in out
+    before = book.read("code/compare-spread.md")
+    os.environ["BOOK_KERNEL_PRELOAD"] = "ipykernel.kernelapp"
+    try:
+        code, out = book.run("spread", "--notebook", "notebooks/en/circles.ipynb", "native")
+    finally:
+        del os.environ["BOOK_KERNEL_PRELOAD"]
+    assert code == 0 and "code/compare-spread.md left as it was" in out, out
+    assert "notebooks/en/circles.ipynb cell 4 [exact]: changed: 41 -> 42" in out
+    assert book.read("code/compare-spread.md") == before
+    code, out = book.run("spread", "--notebook", "notebooks/en/nope.ipynb")
+    assert code == 2 and "notebooks/en/nope.ipynb: not an executed notebook" in out, out
 
 
 def _with_solution_listings(shared: str, first: str, second: str) -> str:
