@@ -19,6 +19,11 @@ export PYTHONDONTWRITEBYTECODE := 1
 KERNEL_CONFIG := $(IPYTHONDIR)/profile_default/ipython_kernel_config.py
 MATHJAX := .cache/site-extra/mathjax/tex-chtml.js
 MATHJAX_VERSION := 3.2.2
+# Live Code's thebe, served by the site too. sphinx-thebe names 0.8.2 on a CDN, which the npm
+# registry no longer serves; 0.9.3 reads the same page configuration (booktools/header.py).
+THEBE := .cache/site-extra/thebe/index.js
+THEBE_VERSION := 0.9.3
+SITE_EXTRA := $(MATHJAX) $(THEBE)
 
 # The PDFs are built first, so that the site serves them; then the site builds beside
 # the PDF tests.
@@ -68,10 +73,21 @@ $(MATHJAX):
 	@cp -r .cache/npm/node_modules/mathjax/es5 .cache/site-extra/mathjax
 	@rm -rf .cache/site-extra/mathjax/sre .cache/site-extra/mathjax/*-full*.js
 
+$(THEBE):
+	@echo "==> Fetching thebe $(THEBE_VERSION) from npm (Live Code), so that the site serves it itself"
+	@command -v npm >/dev/null || { echo "npm is missing: apt-get install npm (or install Node.js)"; exit 2; }
+	@rm -rf .cache/npm/thebe && mkdir -p .cache/npm/thebe .cache/site-extra
+	@npm pack --silent --pack-destination .cache/npm/thebe thebe@$(THEBE_VERSION) >/dev/null
+	@tar -xzf .cache/npm/thebe/thebe-$(THEBE_VERSION).tgz -C .cache/npm/thebe
+	@rm -rf .cache/site-extra/thebe && mkdir -p .cache/site-extra/thebe
+	@# the bundle and the chunks it loads from beside itself, its style sheet and licences
+	@cp .cache/npm/thebe/package/lib/*.js .cache/npm/thebe/package/lib/*.txt \
+	    .cache/npm/thebe/package/lib/thebe.css .cache/site-extra/thebe/
+
 data: $(READY)  ## Fetch the datasets (Fashion-MNIST from Debian) and link them for Keras
 	@$(BOOK) data
 
-html: $(READY) $(MATHJAX)  ## Build the site into _build/html from the stored notebooks
+html: $(READY) $(SITE_EXTRA)  ## Build the site into _build/html from the stored notebooks
 	@echo "==> Building the site (jupyter-book, warnings are errors)"
 	@$(BIN)/jupyter-book build . --warningiserror --keep-going
 	@echo "==> Open _build/html/index.html"
@@ -96,10 +112,10 @@ test-tools: $(READY)  ## Tests of the tooling itself (pytest, sample books under
 	@$(BOOK) system --why "make test-tools (figures with Chinese labels)" fonts-noto-cjk
 	@$(OFFLINE) $(BIN)/pytest -q tests --ignore=tests/site --ignore=tests/pdf -n $(WORKERS)
 
-test-site: $(READY) $(MATHJAX)  ## Build the site with warnings as errors, offline
+test-site: $(READY) $(SITE_EXTRA)  ## Build the site with warnings as errors, offline
 	@$(OFFLINE) $(BIN)/jupyter-book build . --all --warningiserror --keep-going --quiet
 
-test-site+pdf: $(READY) $(MATHJAX)  ## The PDFs, then the site (which serves them) beside the PDF tests
+test-site+pdf: $(READY) $(SITE_EXTRA)  ## The PDFs, then the site (which serves them) beside the PDF tests
 	@$(MAKE) --no-print-directory pdf
 	@$(MAKE) --no-print-directory -j2 --output-sync=target test-site check-pdf
 
@@ -126,10 +142,10 @@ test-notebooks: $(READY) data $(KERNEL_CONFIG)  ## Re-execute the notebooks with
 bench: $(READY) data $(KERNEL_CONFIG)  ## Time each notebook, and the book's training loops next to fit
 	@$(OFFLINE) $(BOOK) bench
 
-spread: $(READY) data $(KERNEL_CONFIG)  ## How far printed numbers move over five CPU settings (sets the tolerances; SETTINGS=...: only these)
-	@$(OFFLINE) $(BOOK) spread $(SETTINGS)
+spread: $(READY) data $(KERNEL_CONFIG)  ## How far printed numbers move over five CPU settings (sets the tolerances; SETTINGS=... or NOTEBOOKS=...: only these)
+	@$(OFFLINE) $(BOOK) spread $(addprefix --notebook ,$(NOTEBOOKS)) $(SETTINGS)
 
-test: $(READY) data $(KERNEL_CONFIG) $(MATHJAX)  ## Every check; ends with a table of the steps and one summary line
+test: $(READY) data $(KERNEL_CONFIG) $(SITE_EXTRA)  ## Every check; ends with a table of the steps and one summary line
 	@failed=""; passed=0; table=""; began=$$(date +%s); \
 	for step in $(TEST_STEPS); do \
 	    echo "==> make $$step"; start=$$(date +%s); \

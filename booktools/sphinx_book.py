@@ -10,8 +10,12 @@
   executed with (the pin in requirements.txt, which `make test` executes them with).
 - Binder, Colab and the notebook download open the launch flavour of a page's notebook
   (``launch/``, plain Jupyter Markdown), which the site also serves.
-- Every page links to the downloads the site serves under ``downloads/``: the two PDFs
-  (when `make pdf` has built them) and a zip of its language's notebooks.
+- The header bar above the text (`header`) carries the page's actions in its language:
+  Colab, Binder and Live Code as labelled links, the language switch, and a download menu
+  with the downloads the site serves under ``downloads/`` (the two PDFs, when `make pdf` has
+  built them, and a zip of the language's notebooks); Live Code loads thebe from the site.
+- Search lists the reader's language first and quotes the article, not the header
+  (``search.js``).
 - The Chinese search index is built in linear time (see `LatinTerms`), and jieba, which
   segments it, knows the book's terms (`search_dictionary`: 学习率, 过拟合 and 梯度带 are
   words, not 学习/率, 过/拟合, 梯度/带, whose one-character pieces Sphinx drops).
@@ -26,10 +30,10 @@ from pathlib import Path
 
 from sphinx.util import logging
 
-from . import interface_zh
+from . import header, interface_zh
+from .header import LANGUAGE_NAMES
 from .pdf import AUTHORS, TITLES
 
-LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
 OTHER = {"zh": "en", "en": "zh"}
 DOWNLOADS = "downloads"
 log = logging.getLogger(__name__)
@@ -38,22 +42,6 @@ log = logging.getLogger(__name__)
 def built_pdfs(confdir: str) -> dict[str, Path]:
     pdfs = {lang: Path(confdir) / "_build" / "pdf" / f"book-{lang}.pdf" for lang in LANGUAGE_NAMES}
     return {lang: path for lang, path in pdfs.items() if path.is_file()}
-
-
-def add_downloads(app, pagename, templatename, context, doctree):
-    """A line of downloads at the top of every page: the PDFs and the page's notebooks."""
-    if "body" not in context:
-        return
-    up = "../" * pagename.count("/") + DOWNLOADS + "/"
-    lang = page_language(pagename)
-    links = [f'<a href="{up}book-{code}.pdf">PDF {LANGUAGE_NAMES[code]}</a>'
-             for code in built_pdfs(app.confdir)]
-    for code in [lang] if lang else LANGUAGE_NAMES:
-        label = "notebooks (zip)" if code == "en" else "notebook 合集 (zip)"
-        links.append(f'<a href="{up}notebooks-{code}.zip">{label}</a>')
-    title = {"en": "Downloads: ", "zh": "下载："}.get(lang, "下载 · Downloads: ")
-    context["body"] = (f'<p class="book-downloads">{title}' + " · ".join(links) + "</p>\n"
-                       + context["body"])
 
 
 def write_downloads(app, exception):
@@ -179,20 +167,15 @@ def one_language_at_a_time(app, pagename, templatename, context, doctree):
                 context[key] = None
 
 
-def add_language_switch(app, pagename, templatename, context, doctree):
+def arrange_the_header(app, pagename, templatename, context, doctree):
+    """The header bar's links and menus (`header.arrange`), with the language switch's
+    target and the sections of both pages (a switch keeps the reader's place)."""
     other = counterpart(pagename)
-    if not other or other not in app.env.found_docs or "body" not in context:
-        return
-    lang = page_language(other)
-    uri = app.builder.get_relative_uri(pagename, other)
-    import html
-    import json
-
-    places = "".join(f' data-{key}="{html.escape(json.dumps(section_ids(app.env, doc)))}"'
-                     for key, doc in (("own", pagename), ("sections", other)))
-    link = (f'<p class="language-switch"><a href="{uri}" hreflang="{lang}" '
-            f'lang="{lang}"{places}>{LANGUAGE_NAMES[lang]}</a></p>\n')
-    context["body"] = link + context["body"] + SWITCH_SCRIPT
+    switch = None
+    if other and other in app.env.found_docs and "body" in context:
+        switch = (app.builder.get_relative_uri(pagename, other), page_language(other),
+                  section_ids(app.env, pagename), section_ids(app.env, other))
+    header.arrange(context, lang=page_language(pagename), pdfs=built_pdfs(app.confdir), switch=switch)
 
 
 def drop_duplicate_scripts(app, pagename, templatename, context, doctree):
@@ -371,21 +354,24 @@ def setup(app):
     app.connect("config-inited", add_footer)
     app.connect("config-inited", add_chinese_search_page)
     app.connect("config-inited", search_dictionary)
+    app.connect("config-inited", header.configure)
+    app.add_js_file("live-code.js")
     app.connect("env-get-updated", number_figures_per_language, priority=900)  # after Sphinx's count
     app.connect("doctree-read", readable_section_ids, priority=400)  # before the outline
     app.connect("doctree-read", anchor_the_terms)
     app.connect("doctree-resolved", leave_set_up_code_out_of_print)
-    app.connect("html-page-context", add_language_switch)
     app.connect("html-page-context", one_language_at_a_time)
     app.connect("html-page-context", declare_language)
     app.connect("html-page-context", number_exercises_per_page)
-    app.connect("html-page-context", add_downloads)
     app.connect("html-page-context", speak_the_page_language, priority=700)
     app.connect("html-page-context", drop_duplicate_scripts, priority=800)
+    app.connect("html-page-context", header.serve_thebe_locally, priority=800)
     app.connect("html-page-context", point_launch_buttons_at_launch_notebooks, priority=900)
+    app.connect("html-page-context", arrange_the_header, priority=910)
     app.connect("build-finished", copy_launch_notebooks)
     app.connect("build-finished", copy_favicon_to_the_root)
     app.connect("build-finished", write_downloads)
+    app.connect("build-finished", header.check_thebe_is_served)
     # env_version: the doctrees carry readable section ids and term anchors (read again)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}
 
@@ -434,27 +420,6 @@ def headed(section) -> bool:
     from docutils import nodes
 
     return bool(section["ids"] and section.children and isinstance(section[0], nodes.title))
-
-
-# On a click, the switch's link gets the other page's n-th section, where n is the section
-# the reader is in: the one the address names, else the last heading above the top of the
-# window (both pages have the same skeleton, so the n-th sections match).
-SWITCH_SCRIPT = """<script>
-document.querySelectorAll("p.language-switch a[data-sections]").forEach(function (a) {
-  a.addEventListener("click", function () {
-    var own = JSON.parse(a.dataset.own), other = JSON.parse(a.dataset.sections), at = -1;
-    var named = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
-    var section = named && named.closest("section");
-    if (section && own.indexOf(section.id) >= 0) at = own.indexOf(section.id);
-    else own.forEach(function (id, i) {
-      var el = document.getElementById(id);
-      if (el && el.getBoundingClientRect().top <= 90) at = i;
-    });
-    a.href = a.href.split("#")[0] + (at > 0 && other[at] ? "#" + other[at] : "");
-  });
-});
-</script>
-"""
 
 
 # -- Bibliography labels that read like the citations ------------------------------------

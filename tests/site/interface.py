@@ -21,7 +21,7 @@ COLLECT = r"""() => {
     + '.cell_output, .output, mjx-container, .math, .bd-links, .bd-toc-nav, .toc-entry, '
     + '.prev-next-title, #jb-print-toc, #search-results ul, script, style, noscript, template';
   const iface = '.caption-number, a.headerlink, .bibtex-citation, button, summary, '
-    + '.admonition-title, .toggle-button, .language-switch, .book-downloads';
+    + '.admonition-title, .toggle-button, .language-switch, .book-live-code';
   const ATTRIBUTES = ['title', 'aria-label', 'placeholder', 'alt', 'data-bs-original-title',
                       'data-tooltip', 'data-toggle-hint'];
   const found = [];

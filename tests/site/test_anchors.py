@@ -16,9 +16,9 @@ def test_chinese_headings_have_readable_anchors():
 
 def test_the_language_switch_keeps_the_section(visit):
     v = visit(f"{ZH}#填充与步长")
-    v.page.locator("p.language-switch a").first.click()
+    v.page.locator("a.language-switch").first.click()
     v.page.wait_for_url(re.compile(r"/en/model/cnn\.html#padding-and-strides$"))
-    v.page.locator("p.language-switch a").first.click()
+    v.page.locator("a.language-switch").first.click()
     v.page.wait_for_url(re.compile(r"/zh/model/cnn\.html#"))
     assert v.page.evaluate("decodeURIComponent(location.hash)") == "#填充与步长"
 

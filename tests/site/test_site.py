@@ -116,7 +116,7 @@ def _shows_code_outputs_and_math(v, path: str):
 def _language_switch_lands_on_the_counterpart(v, path: str):
     """The switch's link, resolved by the browser, is the counterpart page, which the site
     has (and which this test visits on its own: no second load here)."""
-    target = v.page.locator("p.language-switch a").first.evaluate("a => a.href")
+    target = v.page.locator("a.language-switch").first.evaluate("a => a.href")
     lang, other = ("zh", "en") if "/zh/" in path else ("en", "zh")
     counterpart = path.replace(f"/{lang}/", f"/{other}/")
     assert target.split("#")[0].endswith(counterpart), f"{path}: the language switch leads to {target}"
