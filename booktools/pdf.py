@@ -130,8 +130,7 @@ def solutions_appendix(tex: str, lang: str) -> str:
     """Each page's Solutions section (from its heading to the next heading of its level or
     above, or to the end of the page) moves to an appendix, under the title of the page it
     belongs to; the appendix comes first among the appendices. A section after the
-    solutions (chapter 1's quick checks) stays in the chapter. A page without solutions is
-    left as it is."""
+    solutions stays in the chapter. A page without solutions is left as it is."""
     heading = re.compile(r"\\((?:sub)*)section\{" + SOLUTIONS[lang] + r"\}\n")
     moved, pos = [], 0
     while (found := heading.search(tex, pos)) is not None:
