@@ -391,11 +391,154 @@ def dqn(ax):
     ax.set_ylim(-1.5, 6)
 
 
+def outlined(ax, x, y, w, h, text, edge, fontsize=9, **kw):
+    """A white rounded box with a coloured edge, centred at (x, y)."""
+    ax.add_patch(FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0.05",
+                                facecolor="white", edgecolor=edge, lw=1.2))
+    ax.text(x, y, text, ha="center", va="center", fontsize=fontsize, **kw)
+
+
+def path_arrow(ax, points, color=GREY, lw=1.1, **kw):
+    """Straight segments through `points`, with an arrowhead on the last one."""
+    xs, ys = zip(*points[:-1])
+    ax.plot(xs, ys, color=color, lw=lw, solid_capstyle="butt", **kw)
+    ax.add_patch(FancyArrowPatch(points[-2], points[-1], arrowstyle="-|>", mutation_scale=10,
+                                 color=color, lw=lw, shrinkA=0, shrinkB=1, **kw))
+
+
+def fit_loop(ax):
+    """What Keras 3's fit does, in order, and where it calls each callback hook."""
+    mono = {"family": "DejaVu Sans Mono"}
+    width, h = 4.6, 0.55
+
+    def hook(y, text):
+        box(ax, 0, y, width, h, text, color=ORANGE, fontsize=8.5, alpha=0.95)
+
+    def note(y, text):
+        ax.text(2.55, y, text, ha="left", va="center", fontsize=8, color=GREY)
+
+    def check(y):
+        outlined(ax, 0, y, 3.5, 0.55, "model.stop_training?", RED, fontsize=8.5, **mono)
+
+    def frame(left, bottom, right, top, label):
+        ax.add_patch(Rectangle((left, bottom), right - left, top - bottom, fill=False, ls="--",
+                               lw=0.9, edgecolor=GREY))
+        ax.text(right - 0.15, top - 0.12, label, ha="right", va="top", fontsize=8.5, color=GREY)
+
+    box(ax, 0, 13.0, width, h, "model.fit(...)", color=GREY, fontsize=9)
+    hook(12.1, "on_train_begin()")
+    # The loop over the epochs, and inside it the loop over the batches.
+    frame(-4.1, 2.35, 8.4, 11.55, _("for each epoch", "每一轮"))
+    hook(10.95, "on_epoch_begin(epoch)")
+    note(10.95, _("the metrics start again from zero", "评估指标从零开始重新累积"))
+    frame(-3.3, 5.95, 7.9, 10.4, _("for each batch", "每个批次"))
+    hook(9.75, "on_train_batch_begin(batch)")
+    box(ax, 0, 8.8, width, 0.8, _("training step: forward pass, loss,\ngradients, optimizer update",
+                                  "训练步骤：前向计算、损失、\n梯度、优化器更新"),
+        color=BLUE, fontsize=8.5)
+    hook(7.85, "on_train_batch_end(batch, logs)")
+    note(7.85, _("logs: the epoch's loss and metrics so far",
+                 "logs：本轮到此为止的损失和评估指标"))
+    check(6.85)
+    for y1, y2 in [(12.8, 12.4), (11.85, 11.25), (10.7, 10.05), (9.5, 9.2), (8.4, 8.12),
+                   (7.6, 7.15)]:
+        arrow(ax, (0, y1), (0, y2))
+    # False: the next batch. True: leave the loop over the batches at once.
+    path_arrow(ax, [(-1.8, 6.85), (-2.85, 6.85), (-2.85, 9.75), (-2.35, 9.75)])
+    ax.text(-2.6, 8.3, _("False: next batch", "False：下一个批次"), ha="center", va="center",
+            fontsize=8, rotation=90, color=GREY)
+    path_arrow(ax, [(1.8, 6.85), (7.3, 6.85), (7.3, 5.0), (2.35, 5.0)], color=RED)
+    ax.text(2.1, 6.95, _("True: skip the epoch's other batches", "True：跳过本轮其余的批次"),
+            ha="left", va="bottom", fontsize=8, color=RED)
+    arrow(ax, (0, 6.55), (0, 5.45))
+    ax.text(0.12, 6.2, _("after the last batch", "最后一个批次之后"), ha="left", va="center",
+            fontsize=8, color=GREY)
+    box(ax, 0, 5.0, width, 0.8, _("validation (with validation_data):\n"
+                                  "evaluate() and its on_test_* hooks",
+                                  "验证（给了 validation_data 时）：\n"
+                                  "evaluate()，调用 on_test_* 钩子"), color=GREEN, fontsize=8.5)
+    arrow(ax, (0, 4.6), (0, 4.28))
+    hook(4.0, "on_epoch_end(epoch, logs)")
+    note(4.0, _("logs: loss, metrics, val_loss, val_...;\nEarlyStopping decides here",
+                "logs：损失、评估指标、val_loss、val_…；\nEarlyStopping 在这里做出决定"))
+    arrow(ax, (0, 3.72), (0, 3.3))
+    check(3.0)
+    path_arrow(ax, [(-1.8, 3.0), (-3.75, 3.0), (-3.75, 10.95), (-2.35, 10.95)])
+    ax.text(-3.5, 7.0, _("False: next epoch", "False：下一轮"), ha="center", va="center",
+            fontsize=8, rotation=90, color=GREY)
+    path_arrow(ax, [(1.8, 3.0), (8.8, 3.0), (8.8, 1.5), (2.35, 1.5)], color=RED)
+    ax.text(2.1, 3.1, "True", ha="left", va="bottom", fontsize=8, color=RED)
+    arrow(ax, (0, 2.7), (0, 1.78))
+    ax.text(0.12, 2.05, _("after the last epoch", "最后一轮之后"), ha="left", va="center",
+            fontsize=8, color=GREY)
+    hook(1.5, "on_train_end(logs)")
+    arrow(ax, (0, 1.22), (0, 0.86))
+    box(ax, 0, 0.6, width, h, _("returns model.history", "返回 model.history"), color=GREY,
+        fontsize=9)
+    ax.set_xlim(-4.5, 9.2)
+    ax.set_ylim(0.1, 13.5)
+
+
+def tracing_cache(ax):
+    """A call of a tf.function: the signature of its arguments is looked up among the graphs
+    traced so far (the four traces of the graphs page's listing)."""
+    mono = {"family": "DejaVu Sans Mono"}
+    box(ax, -0.2, 2.2, 4.6, 1.0, "", color=GREY)
+    ax.text(-0.2, 2.42, _("call", "调用"), ha="center", va="center", color="white", fontsize=8.5)
+    ax.text(-0.2, 1.98, "traced_leaky_relu(x, slope)", ha="center", va="center", color="white",
+            fontsize=8, **mono)
+    arrow(ax, (2.15, 2.2), (3.05, 2.2))
+    box(ax, 5.2, 2.2, 4.2, 1.0, _("the arguments' signature:\ntensor → its shape and dtype\n"
+                                  "Python value → the value",
+                                  "参数的签名：\n张量 → 形状和数据类型\nPython 值 → 值本身"),
+        color=BLUE, fontsize=8)
+    arrow(ax, (7.35, 2.2), (8.15, 2.2))
+    outlined(ax, 9.3, 2.2, 2.2, 0.7, _("in the cache?", "在缓存中？"), RED, fontsize=9)
+    # Hit: run the stored graph. Miss: trace, store the new graph, then run it.
+    path_arrow(ax, [(9.8, 2.6), (9.8, 3.8), (11.15, 3.8)], color=GREEN)
+    ax.text(9.92, 3.2, _("hit", "命中"), ha="left", va="center", fontsize=9, color=GREEN)
+    box(ax, 14.0, 3.8, 5.6, 1.0, _("run the concrete function:\nits graph computes the result,\n"
+                                   "no Python code runs",
+                                   "运行具体函数：\n由它的计算图算出结果，\n不执行任何 Python 代码"),
+        color=GREEN, fontsize=8)
+    path_arrow(ax, [(9.8, 1.8), (9.8, 0.6), (11.15, 0.6)], color=ORANGE)
+    ax.text(9.92, 1.2, _("miss", "未命中"), ha="left", va="center", fontsize=9, color=ORANGE)
+    box(ax, 14.0, 0.6, 5.6, 1.0, _("trace: run the Python body once\nwith symbolic tensors "
+                                   "→ a new graph",
+                                   "追踪：用符号张量把 Python 函数体\n执行一遍 → 一张新的计算图"),
+        color=ORANGE, fontsize=8)
+    arrow(ax, (14.0, 1.15), (14.0, 3.25), color=ORANGE)
+    ax.text(14.12, 2.2, _("then run it", "然后运行它"), ha="left", va="center", fontsize=8,
+            color=ORANGE)
+    # The cache: one concrete function per signature.
+    ax.add_patch(Rectangle((0.3, -3.35), 10.3, 2.75, facecolor="#f2f2f2", edgecolor=GREY,
+                           lw=0.8))
+    ax.text(0.5, -0.75, _("the cache: one concrete function (one graph) per signature",
+                          "缓存：每个签名对应一个具体函数（一张计算图）"),
+            ha="left", va="top", fontsize=8.5, color=GREY)
+    rows = [("()", "0.1"), ("(2,)", "0.1"), ("()", "0.2"), ("()", "0.3")]
+    for k, (shape, slope) in enumerate(rows):
+        y = -1.4 - 0.48 * k
+        ax.text(0.8, y, f"x: shape {shape}, float32 | slope: {slope}", ha="left", va="center",
+                fontsize=8, **mono)
+        ax.text(7.3, y, "→", ha="center", va="center", fontsize=9)
+        ax.text(7.8, y, _(f"graph {k + 1}", f"计算图 {k + 1}"), ha="left", va="center",
+                fontsize=8.5)
+    path_arrow(ax, [(8.8, 1.85), (8.8, -0.6)], color=GREY, ls=":")
+    ax.text(8.65, 0.4, _("look up", "查找"), ha="right", va="center", fontsize=8, color=GREY)
+    path_arrow(ax, [(14.0, 0.05), (14.0, -1.95), (10.65, -1.95)], color=ORANGE)
+    ax.text(14.12, -1.0, _("store it under\nits signature", "按签名\n存入缓存"), ha="left",
+            va="center", fontsize=8, color=ORANGE)
+    ax.set_xlim(-2.8, 17.0)
+    ax.set_ylim(-3.6, 4.5)
+
+
 # name: (drawing function, figure size in inches)
 FIGURES = {"mlp": (mlp, (7, 3.6)), "cnn": (cnn, (10, 3.4)), "conv_window": (conv_window, (9, 4)),
            "rnn_unrolled": (rnn, (9, 3)), "neuron": (neuron, (7, 2.8)),
            "broadcasting": (broadcasting, (8, 3.4)), "tape": (tape, (8, 5.2)),
-           "lstm": (lstm, (8, 5)), "dqn": (dqn, (9, 4.4))}
+           "lstm": (lstm, (8, 5)), "dqn": (dqn, (9, 4.4)), "fit_loop": (fit_loop, (8, 9)),
+           "tracing_cache": (tracing_cache, (10, 4.4))}
 
 
 def draw(name: str, folder: Path, language: str) -> Path:
