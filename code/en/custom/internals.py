@@ -95,7 +95,8 @@ for penalty in [0.0, 1.0]:
           f"mean {np.mean(errors):.4f} ± {np.std(errors):.4f}")
 
 
-# A habit of custom train_step code: list one's own metrics in `metrics`; it hides the others (Keras 2 and 3 alike).
+# A habit of custom train_step code: list one's own metrics in `metrics`; it hides the
+# others (Keras 2 and 3 alike).
 class OnlyOurMetric(SteadyRegressor):
     @property
     def metrics(self):

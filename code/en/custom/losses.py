@@ -181,7 +181,7 @@ for quantile in [0.1, 0.5, 0.9]:
     coverages.append(np.mean(y_test <= model(x_test).numpy()))
     print(f"trained on PinballLoss({quantile}): {coverages[-1]:.1%} of the test targets "
           "lie at or below the prediction")
-print("coverages in the order asked for:", coverages == sorted(coverages))  # the order the quantiles ask for
+print("coverages in the order asked for:", coverages == sorted(coverages))
 model.save(path)  # the 0.9 model
 reloaded = tf.keras.models.load_model(path)  # registered: no custom_objects
 print(f"reloaded: {type(reloaded.loss).__name__}, quantile {reloaded.loss.quantile}, "

@@ -1,4 +1,5 @@
-# Callbacks: early stopping, checkpoints, learning-rate reduction, our own callback, TensorBoard.
+# Callbacks: early stopping, checkpoints, learning-rate reduction, our own callback, TensorBoard,
+# and resuming an interrupted run.
 import argparse
 import os
 import shutil
@@ -165,3 +166,67 @@ axes[2].set_yscale("log")
 plt.tight_layout()
 plt.show()
 shutil.rmtree(log_dir)  # the logs were read: remove the temporary folder
+
+
+# Resuming: a callback of our own simulates a crash in the middle of an epoch.
+class Crash(tf.keras.callbacks.Callback):
+    def __init__(self, epoch, batch):  # both counted from 1, as a reader counts them
+        super().__init__()
+        self.epoch, self.batch = epoch, batch
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.current_epoch = epoch + 1
+
+    def on_train_batch_end(self, batch, logs=None):
+        if (self.current_epoch, batch + 1) == (self.epoch, self.batch):
+            raise RuntimeError(f"simulated crash in epoch {self.epoch}, after batch {self.batch}")
+
+
+def halve_from_epoch_3(epoch, learning_rate):  # epoch counted from 0; the rate of that epoch
+    return 1e-3 if epoch < 2 else 1e-3 * 0.5 ** (epoch - 1)
+
+
+work_dir = tempfile.mkdtemp()
+backup_dir = os.path.join(work_dir, "backup")  # BackupAndRestore wants a folder of its own
+csv_path = os.path.join(work_dir, "epochs.csv")
+
+
+def resumable_callbacks():  # what each program passes to fit, the first one and the restarted one
+    return [tf.keras.callbacks.BackupAndRestore(backup_dir),
+            tf.keras.callbacks.LearningRateScheduler(halve_from_epoch_3),
+            tf.keras.callbacks.CSVLogger(csv_path, append=True)]
+
+
+fit_args = dict(x=train_x, y=train_y, epochs=6, batch_size=50,
+                validation_data=(val_x, val_y), validation_batch_size=1000, verbose=0)
+reference = compiled_mlp()
+reference_history = reference.fit(
+    **fit_args, callbacks=[tf.keras.callbacks.LearningRateScheduler(halve_from_epoch_3)])
+
+model = compiled_mlp()
+try:
+    model.fit(**fit_args, callbacks=resumable_callbacks() + [Crash(epoch=4, batch=30)])
+except RuntimeError as error:
+    print(error)
+print("backup folder:", sorted(os.listdir(backup_dir)))
+with open(os.path.join(backup_dir, "training_metadata.json")) as file:
+    print("training_metadata.json:", file.read())
+
+# The restarted program builds and compiles the model anew and calls fit with the same arguments.
+model = compiled_mlp()
+history = model.fit(**fit_args, callbacks=resumable_callbacks())
+print("epochs trained by the second fit:", [epoch + 1 for epoch in history.epoch])
+print("backup folder after the run:", os.path.exists(backup_dir))
+same = all(np.array_equal(a, b) for a, b in zip(model.get_weights(), reference.get_weights()))
+print("same final weights as the uninterrupted run:", same)
+
+# CSVLogger (append=True) kept the rows of both programs in one file.
+with open(csv_path) as file:
+    rows = file.read().splitlines()
+for row in rows:
+    print(row)
+csv_loss = [float(row.split(",")[rows[0].split(",").index("loss")]) for row in rows[1:]]
+print("loss, uninterrupted:", " ".join(f"{v:.4f}" for v in reference_history.history["loss"]))
+print("loss, from the CSV: ", " ".join(f"{v:.4f}" for v in csv_loss))
+print("equal:", csv_loss == reference_history.history["loss"])
+shutil.rmtree(work_dir)

@@ -101,6 +101,49 @@ for name, loss_fn in regression_losses.items():
     print(f"{name:5s}  close {float(loss_fn(targets, close)):7.4f} | "
           f"with outlier {float(loss_fn(targets, outlier)):7.4f}")
 
+# Multi-label: each point may carry any number of 3 yes/no tags, so one logit per tag.
+rng = np.random.default_rng(0)
+points = rng.uniform(-1.0, 1.0, size=(2000, 2)).astype(np.float32)
+tags = np.stack([points[:, 0] > 0, points[:, 1] > 0, points.sum(axis=1) > 0.5], axis=1)
+tags = tags.astype(np.float32)  # "right", "up", "far": 0, 1, 2 or 3 of them per point
+tf.keras.utils.set_random_seed(42)
+tagger = tf.keras.Sequential([tf.keras.Input(shape=(2,)), tf.keras.layers.Dense(3)])
+tagger.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=0.1),
+               loss=tf.keras.losses.BinaryCrossentropy(from_logits=True), steps_per_execution=25)
+tagger.fit(points[:1600], tags[:1600], epochs=2, batch_size=32, verbose=0)
+held_out = tf.keras.metrics.BinaryAccuracy(threshold=0.0)  # every (point, tag) pair counts
+held_out.update_state(tags[1600:], tagger(points[1600:]))
+print(f"{len(points) - 1600} held-out points: binary accuracy {float(held_out.result()):.4f}")
+new_points = np.array([[0.8, 0.6], [-0.5, 0.7], [0.6, -0.9], [-0.4, -0.6]], dtype=np.float32)
+for point, tag_logits in zip(new_points, tagger(new_points).numpy()):
+    print(f"point {point}: logits {', '.join(f'{z:+.1f}' for z in tag_logits)} -> tags "
+          f"{(tag_logits > 0).astype(int)} | sigmoids sum to {tf.sigmoid(tag_logits).numpy().sum():.2f}")
+
+# Regression to [0, 1]: a sigmoid output; the cross-entropy accepts targets between 0 and 1.
+fraction = np.array([[0.3]], dtype=np.float32)
+for guess in [0.1, 0.3, 0.5, 0.9]:
+    prediction = np.array([[guess]], dtype=np.float32)
+    mse = float(tf.keras.losses.MeanSquaredError()(fraction, prediction))
+    bce = float(tf.keras.losses.BinaryCrossentropy()(fraction, prediction))
+    print(f"target 0.3, prediction {guess}: MSE {mse:.4f} | cross-entropy {bce:.4f}")
+# A distribution as the target: KL divergence, or cross-entropy from logits.
+votes = np.array([[0.7, 0.2, 0.1]], dtype=np.float32)  # e.g. 7, 2 and 1 votes of 10
+scores = np.array([[1.0, 0.5, -1.0]], dtype=np.float32)  # the model's logits
+kl = float(tf.keras.losses.KLDivergence()(votes, tf.nn.softmax(scores)))
+ce = float(tf.keras.losses.CategoricalCrossentropy(from_logits=True)(votes, scores))
+print(f"KL {kl:.4f} | cross-entropy {ce:.4f} | difference {ce - kl:.4f} | "
+      f"entropy of the target {float(-np.sum(votes * np.log(votes))):.4f}")
+print(f"KL of the target with itself: {float(tf.keras.losses.KLDivergence()(votes, votes)):.4f}")
+# A direction as the target: the loss is minus the cosine of the angle.
+direction = np.array([[1.0, 2.0, 2.0]], dtype=np.float32)
+for name, vector in [("same direction, twice as long", [2.0, 4.0, 4.0]),
+                     ("orthogonal", [2.0, -1.0, 0.0]), ("opposite", [-1.0, -2.0, -2.0])]:
+    loss = float(tf.keras.losses.CosineSimilarity()(direction, np.array([vector], np.float32)))
+    print(f"{name:29s}: loss {loss + 0.0:7.4f}")  # + 0.0 turns -0.0 into 0.0
+similarity = tf.keras.metrics.CosineSimilarity()
+similarity.update_state(direction, np.array([[2.0, 4.0, 4.0]], dtype=np.float32))
+print(f"the CosineSimilarity metric, same direction: {float(similarity.result()):.4f}")
+
 # Precision, recall and AUC of a one-logit classifier: thresholds at 0 for logits.
 batch1_labels = np.array([1, 1, 1, 0, 0, 0, 1, 0], dtype=np.int32)
 batch1_logits = np.array([2.2, 1.4, 0.8, 0.4, 0.2, 0.6, -1.4, -2.2], dtype=np.float32)
@@ -188,4 +231,5 @@ plt.tight_layout()
 plt.show()
 optimizer = tf.keras.optimizers.Adam(learning_rate=cosine)  # a schedule in place of a number
 optimizer.iterations.assign(500)  # as if 500 steps had been taken
-print(f"Adam at step {int(optimizer.iterations)}: learning rate {float(optimizer.learning_rate):.6f}")
+print(f"Adam at step {int(optimizer.iterations)}: "
+      f"learning rate {float(optimizer.learning_rate):.6f}")

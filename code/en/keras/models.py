@@ -106,7 +106,8 @@ image = tf.keras.Input(shape=(28, 28), name="image")
 tabular = tf.keras.Input(shape=(4,), name="tabular")
 flat_image = tf.keras.layers.Flatten(name="flatten")(image)
 image_features = tf.keras.layers.Dense(64, activation="relu", name="image_features")(flat_image)
-tabular_features = tf.keras.layers.Dense(16, activation="relu", name="tabular_features")(tabular)
+tabular_features = tf.keras.layers.Dense(16, activation="relu",
+                                         name="tabular_features")(tabular)
 h = tf.keras.layers.Concatenate(name="concatenate")([image_features, tabular_features])
 h = tf.keras.layers.Dense(64, activation="relu", name="trunk")(h)
 block = tf.keras.layers.Dense(64, activation="relu", name="shared_block")  # called twice below
@@ -116,7 +117,7 @@ class_logits = tf.keras.layers.Dense(10, name="class")(h)
 price = tf.keras.layers.Dense(1, name="price")(h)
 shop = tf.keras.Model(inputs=[image, tabular], outputs=[class_logits, price], name="shop")
 print("outputs:", shop.output_names)
-shop.summary(line_length=100)
+shop.summary(line_length=80)
 
 # Each output has its own loss and metrics, keyed by output name; loss_weights sets the mix.
 shop.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=1e-3),
@@ -130,13 +131,15 @@ results = shop.evaluate({"image": test_x, "tabular": test_tabular},
                         {"class": test_y, "price": test_price},
                         batch_size=1000, verbose=0, return_dict=True)
 print({name: round(value, 4) for name, value in results.items()})
-print(f"price MAE of always guessing the mean: {np.abs(test_price - train_price.mean()).mean():.4f}")
+guess_mae = np.abs(test_price - train_price.mean()).mean()
+print(f"price MAE of always guessing the mean: {guess_mae:.4f}")
 # The noise added to the prices (std 0.02) has a MAE of 0.02 * sqrt(2 / pi): no model beats it.
 print(f"price MAE of the noise alone: {0.02 * np.sqrt(2 / np.pi):.4f}")
 
 # Reading a trained model: its layers and their weights.
 for layer in shop.layers:
-    print(f"{layer.name:16} {layer.__class__.__name__:12} {[tuple(w.shape) for w in layer.weights]}")
+    shapes = [tuple(w.shape) for w in layer.weights]
+    print(f"{layer.name:16} {layer.__class__.__name__:12} {shapes}")
 
 # A model that returns intermediate outputs of the trained one: same layers, same weights.
 names = ["image_features", "tabular_features", "residual_1", "residual_2", "class"]

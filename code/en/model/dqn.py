@@ -218,7 +218,8 @@ for name, run in contenders.items():
             run()
         rounds.append(((time.perf_counter() - wall) / 1000, (time.process_time() - cpu) / 1000))
     per_call[name] = min(rounds)
-    print(f"{name}: {per_call[name][0] * 1e6:.0f} µs per call (processor {per_call[name][1] * 1e6:.0f} µs)")
+    wall_us, processor_us = per_call[name][0] * 1e6, per_call[name][1] * 1e6
+    print(f"{name}: {wall_us:.0f} µs per call (processor {processor_us:.0f} µs)")
 print("timed on:", "GPU" if tf.config.list_logical_devices("GPU") else "CPU",
       f"({os.cpu_count()} cores), op determinism on")
 print("the NumPy copy is faster:", per_call["NumPy copy"][0] < per_call["compiled call"][0])

@@ -148,3 +148,54 @@ print("activation:", first.activation.__name__,
       "| regularizer:", type(first.kernel_regularizer).__name__, first.kernel_regularizer.factor,
       "| constraint:", second.kernel_constraint.__name__)
 print("same predictions:", np.array_equal(loaded(x_test).numpy(), model(x_test).numpy()))
+
+
+# 自己写的优化器：Adam，计算方式与 Keras 的 Adam 完全相同。
+@tf.keras.utils.register_keras_serializable(package="book")
+class OurAdam(tf.keras.optimizers.Optimizer):
+    # m 和 v：每个权重的梯度及其平方的滑动平均
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, **kwargs):
+        super().__init__(learning_rate=learning_rate, **kwargs)  # clipnorm=、name= 等参数
+        self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
+
+    def build(self, variables):  # 只调用一次，传入模型的可训练变量
+        if self.built:
+            return
+        super().build(variables)  # 给变量编号，供 _get_variable_index 使用
+        self.m = self.add_optimizer_variables(variables, "m")  # 与每个权重形状相同的全零变量
+        self.v = self.add_optimizer_variables(variables, "v")
+
+    def update_step(self, gradient, variable, learning_rate):  # 每一步对每个变量调用一次
+        m = self.m[self._get_variable_index(variable)]
+        v = self.v[self._get_variable_index(variable)]
+        t = tf.cast(self.iterations + 1, variable.dtype)  # iterations：已经完成的步数
+        lr = tf.cast(learning_rate, variable.dtype)
+        step_size = lr * tf.sqrt(1 - self.beta_2 ** t) / (1 - self.beta_1 ** t)  # 偏差修正
+        self.assign_add(m, (gradient - m) * (1 - self.beta_1))
+        self.assign_add(v, (tf.square(gradient) - v) * (1 - self.beta_2))
+        self.assign_sub(variable, m * step_size / (tf.sqrt(v) + self.epsilon))
+
+    def get_config(self):  # 随编译过的模型一起保存
+        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,
+                "epsilon": self.epsilon}
+
+
+def train_with(optimizer, seed=0):
+    tf.keras.utils.set_random_seed(seed)  # 两次训练的初始权重和批次都相同
+    model = make_model(custom=True)
+    model.compile(loss=tf.keras.losses.LogCosh(), optimizer=optimizer, steps_per_execution=32)
+    history = model.fit(x_train, y_train, epochs=2, batch_size=256, verbose=0)
+    return model, history.history["loss"][-1]
+
+
+keras_model, keras_loss = train_with(tf.keras.optimizers.Adam(learning_rate=0.005))
+our_model, our_loss = train_with(OurAdam(learning_rate=0.005))
+largest = max(float(np.max(np.abs(a - b)))
+              for a, b in zip(keras_model.get_weights(), our_model.get_weights()))
+print(f"loss after 2 epochs: Keras's Adam {keras_loss:.6f} | OurAdam {our_loss:.6f} | "
+      f"largest weight difference {largest}")
+print("optimizer variables:", len(our_model.optimizer.variables),
+      [v.name for v in our_model.optimizer.variables[:4]])
+print(f"largest unit norm in the second layer: "
+      f"{np.linalg.norm(our_model.layers[1].kernel.numpy(), axis=0).max():.4f}")

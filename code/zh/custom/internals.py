@@ -95,7 +95,8 @@ for penalty in [0.0, 1.0]:
           f"mean {np.mean(errors):.4f} ± {np.std(errors):.4f}")
 
 
-# 自己写 train_step 时的一种习惯：在 `metrics` 属性中只列出自己的评估指标；这样会把其他指标藏起来（Keras 2 和 3 都是如此）。
+# 自己写 train_step 时的一种习惯：在 `metrics` 属性中只列出自己的评估指标；
+# 这样会把其他指标藏起来（Keras 2 和 3 都是如此）。
 class OnlyOurMetric(SteadyRegressor):
     @property
     def metrics(self):

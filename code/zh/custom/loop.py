@@ -1,7 +1,10 @@
-# 带两个优化器的自定义训练循环：fit() 替它做的事逐一写出来，并与 fit() 比较用时。
+# 带两个优化器的自定义训练循环：fit() 替它做的事逐一写出来，并与 fit() 比较用时，
+# 最后保存检查点、中断后接着训练，并记录日志。
 import argparse
 import os
+import shutil
 import sys
+import tempfile
 import time
 
 import numpy as np
@@ -180,3 +183,118 @@ for name, (wall, cpu) in best.items():
 wall_ratio, cpu_ratio = best["loop"][0] / best["fit"][0], best["loop"][1] / best["fit"][1]
 print(f"custom loop / fit: wall {wall_ratio:.2f}x, processor {cpu_ratio:.2f}x")
 print("custom loop within 30% of fit in wall time:", wall_ratio < 1.3)
+
+
+# 可以接着训练的一次运行：重启后的程序要想分毫不差地继续下去，所需的一切都放进
+# 同一个 tf.train.Checkpoint，由 CheckpointManager 保存；tf.summary 记下循环测得的数值。
+TOTAL_STEPS = args.epochs * steps_per_epoch
+SAVE_EVERY, LOG_EVERY = steps_per_epoch, max(1, steps_per_epoch // 2)
+work_dir = tempfile.mkdtemp()  # 检查点和日志都放在这里，本页最后删除
+
+
+class ResumableRun:
+    def __init__(self, name):  # name：这次运行的检查点和日志所在的文件夹
+        tf.keras.utils.set_random_seed(42)  # 每个程序都建立同样的初始状态
+        self.model, self.wide, self.deep = build_wide_and_deep()
+        self.deep_optimizer = tf.keras.optimizers.Adam(learning_rate=1e-3)
+        self.wide_optimizer = tf.keras.optimizers.SGD(learning_rate=0.01, momentum=0.9)
+        self.deep_optimizer.build(self.deep.trainable_variables)  # 现在就创建槽变量，
+        self.wide_optimizer.build(self.wide.trainable_variables)  # 恢复时才有地方可填
+        self.step = tf.Variable(0, dtype=tf.int64)  # 步数计数器
+        batches = tf.data.Dataset.from_tensor_slices((x[:n], y[:n])).shuffle(n, seed=42)
+        self.batches = iter(batches.batch(BATCH_SIZE).repeat())  # 数据的位置和打乱顺序的随机数状态
+        self.loss = tf.keras.metrics.Mean()
+        self.checkpoint = tf.train.Checkpoint(
+            model=self.model, deep_optimizer=self.deep_optimizer,
+            wide_optimizer=self.wide_optimizer, step=self.step, batches=self.batches,
+            dropout_seed=self.deep.layers[1].seed_generator.state)  # dropout 的随机数状态
+        self.manager = tf.train.CheckpointManager(
+            self.checkpoint, os.path.join(work_dir, name, "checkpoints"), max_to_keep=2)
+        self.writer = tf.summary.create_file_writer(os.path.join(work_dir, name, "logs"))
+        self.train_step = tf.function(self._train_step)
+
+    def _train_step(self, images, labels):  # 正文中的训练步骤，作用在这次运行的对象上
+        with tf.GradientTape() as tape:
+            logits = self.model(images, training=True)
+            loss = loss_fn(labels, logits) + tf.add_n(self.model.losses)
+        deep_variables = self.deep.trainable_variables
+        wide_variables = self.wide.trainable_variables
+        gradients = tape.gradient(loss, deep_variables + wide_variables)
+        gradients, _ = tf.clip_by_global_norm(gradients, CLIP_NORM)
+        self.deep_optimizer.apply_gradients(zip(gradients[:len(deep_variables)], deep_variables))
+        self.wide_optimizer.apply_gradients(zip(gradients[len(deep_variables):], wide_variables))
+        self.loss.update_state(loss)
+        self.step.assign_add(1)
+
+    def train(self, crash_after=None):  # 一直训练到 TOTAL_STEPS，或者模拟的崩溃
+        while int(self.step) < TOTAL_STEPS:
+            self.train_step(*next(self.batches))
+            step = int(self.step)
+            if step == crash_after:
+                raise RuntimeError(f"simulated crash after step {step}")
+            if step % LOG_EVERY == 0:  # 上次记录以来的平均训练损失
+                with self.writer.as_default(step=step):
+                    tf.summary.scalar("loss", self.loss.result())
+                self.loss.reset_state()
+            if step % SAVE_EVERY == 0:  # 验证、记录、保存
+                accuracy = tf.keras.metrics.SparseCategoricalAccuracy()
+                for images, labels in valid_set:
+                    accuracy.update_state(labels, self.model(images, training=False))
+                with self.writer.as_default(step=step):
+                    tf.summary.scalar("val_accuracy", accuracy.result())
+                self.manager.save(checkpoint_number=step)
+
+    def state(self):  # 检查点中的每个值，数据迭代器除外
+        variables = (self.model.variables + self.deep_optimizer.variables
+                     + self.wide_optimizer.variables + [self.step])
+        return [np.asarray(v) for v in variables]
+
+
+# 程序 1 不中断地训练到底。
+reference = ResumableRun("reference")
+reference.train()
+reference.writer.close()
+# 程序 2 中途崩溃；程序 3 重新建立一切，恢复最新的检查点，接着训练。
+crashed = ResumableRun("resumed")
+try:
+    crashed.train(crash_after=TOTAL_STEPS - steps_per_epoch // 3)
+except RuntimeError as error:
+    print(f"{error}; checkpoints kept:",
+          [os.path.basename(path) for path in crashed.manager.checkpoints])
+crashed.writer.close()  # 进程结束时也会这样做：把还没写出的事件写进文件
+
+resumed = ResumableRun("resumed")
+status = resumed.checkpoint.restore(resumed.manager.latest_checkpoint)
+status.assert_consumed()  # 每个保存的值都找到了变量，每个变量也都找到了值
+print(f"restored {os.path.basename(resumed.manager.latest_checkpoint)}: step {int(resumed.step)}")
+saved = [name for name, shape in tf.train.list_variables(resumed.manager.latest_checkpoint)]
+seeds = [name for name in saved if "seed" in name]
+print(f"{len(saved)} values saved; the ones with 'seed' in their path: {seeds}")
+resumed.train()
+resumed.writer.close()
+same = [np.array_equal(a, b) for a, b in zip(reference.state(), resumed.state())]
+print(f"same weights, optimizer slots, dropout seed and step as the uninterrupted run: "
+      f"{all(same)} ({len(same)} arrays)")
+
+
+# tf.summary 写出了事件文件：TFRecord 文件，每条记录是一个 Event 协议缓冲区。
+def read_log(name):  # 一次运行记下的标量，[(步数, 标签, 值)]，按写入的先后排列
+    folder = os.path.join(work_dir, name, "logs")
+    events = [tf.compat.v1.Event.FromString(record.numpy()) for file in os.listdir(folder)
+              for record in tf.data.TFRecordDataset(os.path.join(folder, file))]
+    events.sort(key=lambda event: event.wall_time)  # 每个程序一个文件：按时间合并
+    return [(event.step, value.tag, float(tf.make_ndarray(value.tensor)))
+            for event in events for value in event.summary.value]
+
+
+logs = {name: read_log(name) for name in ["reference", "resumed"]}
+print("event files per run:", {name: len(os.listdir(os.path.join(work_dir, name, "logs")))
+                               for name in logs})
+for tag in ["loss", "val_accuracy"]:
+    for name, records in logs.items():
+        print(f"{tag:12} {name:9}", " ".join(f"{step}:{value:.4f}"
+                                            for step, t, value in records if t == tag))
+logged = dict(((step, tag), value) for step, tag, value in logs["reference"])
+print("every value logged by the interrupted programs equals the uninterrupted one:",
+      all(logged[step, tag] == value for step, tag, value in logs["resumed"]))
+shutil.rmtree(work_dir)

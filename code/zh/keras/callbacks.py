@@ -1,4 +1,5 @@
-# 回调：提前停止、检查点、降低学习率、自己写的回调，以及 TensorBoard。
+# 回调：提前停止、检查点、降低学习率、自己写的回调、TensorBoard，
+# 以及中断后接着训练。
 import argparse
 import os
 import shutil
@@ -165,3 +166,67 @@ axes[2].set_yscale("log")
 plt.tight_layout()
 plt.show()
 shutil.rmtree(log_dir)  # 日志已经读过：删除临时文件夹
+
+
+# 中断后接着训练：用自己写的回调模拟在一轮中途崩溃。
+class Crash(tf.keras.callbacks.Callback):
+    def __init__(self, epoch, batch):  # 两者都从 1 算起，和读者的数法一样
+        super().__init__()
+        self.epoch, self.batch = epoch, batch
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.current_epoch = epoch + 1
+
+    def on_train_batch_end(self, batch, logs=None):
+        if (self.current_epoch, batch + 1) == (self.epoch, self.batch):
+            raise RuntimeError(f"simulated crash in epoch {self.epoch}, after batch {self.batch}")
+
+
+def halve_from_epoch_3(epoch, learning_rate):  # epoch 从 0 算起；返回这一轮的学习率
+    return 1e-3 if epoch < 2 else 1e-3 * 0.5 ** (epoch - 1)
+
+
+work_dir = tempfile.mkdtemp()
+backup_dir = os.path.join(work_dir, "backup")  # BackupAndRestore 要独占一个文件夹
+csv_path = os.path.join(work_dir, "epochs.csv")
+
+
+def resumable_callbacks():  # 每个程序传给 fit 的回调：第一个程序和重启后的程序都一样
+    return [tf.keras.callbacks.BackupAndRestore(backup_dir),
+            tf.keras.callbacks.LearningRateScheduler(halve_from_epoch_3),
+            tf.keras.callbacks.CSVLogger(csv_path, append=True)]
+
+
+fit_args = dict(x=train_x, y=train_y, epochs=6, batch_size=50,
+                validation_data=(val_x, val_y), validation_batch_size=1000, verbose=0)
+reference = compiled_mlp()
+reference_history = reference.fit(
+    **fit_args, callbacks=[tf.keras.callbacks.LearningRateScheduler(halve_from_epoch_3)])
+
+model = compiled_mlp()
+try:
+    model.fit(**fit_args, callbacks=resumable_callbacks() + [Crash(epoch=4, batch=30)])
+except RuntimeError as error:
+    print(error)
+print("backup folder:", sorted(os.listdir(backup_dir)))
+with open(os.path.join(backup_dir, "training_metadata.json")) as file:
+    print("training_metadata.json:", file.read())
+
+# 重启后的程序重新建立并编译模型，用同样的参数调用 fit。
+model = compiled_mlp()
+history = model.fit(**fit_args, callbacks=resumable_callbacks())
+print("epochs trained by the second fit:", [epoch + 1 for epoch in history.epoch])
+print("backup folder after the run:", os.path.exists(backup_dir))
+same = all(np.array_equal(a, b) for a, b in zip(model.get_weights(), reference.get_weights()))
+print("same final weights as the uninterrupted run:", same)
+
+# CSVLogger（append=True）把两个程序写的行留在同一个文件里。
+with open(csv_path) as file:
+    rows = file.read().splitlines()
+for row in rows:
+    print(row)
+csv_loss = [float(row.split(",")[rows[0].split(",").index("loss")]) for row in rows[1:]]
+print("loss, uninterrupted:", " ".join(f"{v:.4f}" for v in reference_history.history["loss"]))
+print("loss, from the CSV: ", " ".join(f"{v:.4f}" for v in csv_loss))
+print("equal:", csv_loss == reference_history.history["loss"])
+shutil.rmtree(work_dir)

@@ -101,6 +101,49 @@ for name, loss_fn in regression_losses.items():
     print(f"{name:5s}  close {float(loss_fn(targets, close)):7.4f} | "
           f"with outlier {float(loss_fn(targets, outlier)):7.4f}")
 
+# 多标签：每个点可以带 3 个是/否标签中的任意几个，所以每个标签一个 logit。
+rng = np.random.default_rng(0)
+points = rng.uniform(-1.0, 1.0, size=(2000, 2)).astype(np.float32)
+tags = np.stack([points[:, 0] > 0, points[:, 1] > 0, points.sum(axis=1) > 0.5], axis=1)
+tags = tags.astype(np.float32)  # “右”“上”“远”：每个点有 0 到 3 个
+tf.keras.utils.set_random_seed(42)
+tagger = tf.keras.Sequential([tf.keras.Input(shape=(2,)), tf.keras.layers.Dense(3)])
+tagger.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=0.1),
+               loss=tf.keras.losses.BinaryCrossentropy(from_logits=True), steps_per_execution=25)
+tagger.fit(points[:1600], tags[:1600], epochs=2, batch_size=32, verbose=0)
+held_out = tf.keras.metrics.BinaryAccuracy(threshold=0.0)  # 每个“点—标签”对各算一次
+held_out.update_state(tags[1600:], tagger(points[1600:]))
+print(f"{len(points) - 1600} held-out points: binary accuracy {float(held_out.result()):.4f}")
+new_points = np.array([[0.8, 0.6], [-0.5, 0.7], [0.6, -0.9], [-0.4, -0.6]], dtype=np.float32)
+for point, tag_logits in zip(new_points, tagger(new_points).numpy()):
+    print(f"point {point}: logits {', '.join(f'{z:+.1f}' for z in tag_logits)} -> tags "
+          f"{(tag_logits > 0).astype(int)} | sigmoids sum to {tf.sigmoid(tag_logits).numpy().sum():.2f}")
+
+# 回归到 [0, 1]：输出经过 sigmoid；交叉熵也接受 0 和 1 之间的目标值。
+fraction = np.array([[0.3]], dtype=np.float32)
+for guess in [0.1, 0.3, 0.5, 0.9]:
+    prediction = np.array([[guess]], dtype=np.float32)
+    mse = float(tf.keras.losses.MeanSquaredError()(fraction, prediction))
+    bce = float(tf.keras.losses.BinaryCrossentropy()(fraction, prediction))
+    print(f"target 0.3, prediction {guess}: MSE {mse:.4f} | cross-entropy {bce:.4f}")
+# 目标是一个分布：用 KL 散度，或者从 logits 计算交叉熵。
+votes = np.array([[0.7, 0.2, 0.1]], dtype=np.float32)  # 比如 10 票中分别得了 7、2、1 票
+scores = np.array([[1.0, 0.5, -1.0]], dtype=np.float32)  # 模型输出的 logits
+kl = float(tf.keras.losses.KLDivergence()(votes, tf.nn.softmax(scores)))
+ce = float(tf.keras.losses.CategoricalCrossentropy(from_logits=True)(votes, scores))
+print(f"KL {kl:.4f} | cross-entropy {ce:.4f} | difference {ce - kl:.4f} | "
+      f"entropy of the target {float(-np.sum(votes * np.log(votes))):.4f}")
+print(f"KL of the target with itself: {float(tf.keras.losses.KLDivergence()(votes, votes)):.4f}")
+# 目标是一个方向：损失是夹角余弦的相反数。
+direction = np.array([[1.0, 2.0, 2.0]], dtype=np.float32)
+for name, vector in [("same direction, twice as long", [2.0, 4.0, 4.0]),
+                     ("orthogonal", [2.0, -1.0, 0.0]), ("opposite", [-1.0, -2.0, -2.0])]:
+    loss = float(tf.keras.losses.CosineSimilarity()(direction, np.array([vector], np.float32)))
+    print(f"{name:29s}: loss {loss + 0.0:7.4f}")  # 加上 0.0，把 -0.0 变成 0.0
+similarity = tf.keras.metrics.CosineSimilarity()
+similarity.update_state(direction, np.array([[2.0, 4.0, 4.0]], dtype=np.float32))
+print(f"the CosineSimilarity metric, same direction: {float(similarity.result()):.4f}")
+
 # 单个 logit 的分类器的精确率、召回率和 AUC：对 logits，阈值取 0。
 batch1_labels = np.array([1, 1, 1, 0, 0, 0, 1, 0], dtype=np.int32)
 batch1_logits = np.array([2.2, 1.4, 0.8, 0.4, 0.2, 0.6, -1.4, -2.2], dtype=np.float32)
@@ -188,4 +231,5 @@ plt.tight_layout()
 plt.show()
 optimizer = tf.keras.optimizers.Adam(learning_rate=cosine)  # 用调度代替一个固定的数
 optimizer.iterations.assign(500)  # 假装已经走了 500 步
-print(f"Adam at step {int(optimizer.iterations)}: learning rate {float(optimizer.learning_rate):.6f}")
+print(f"Adam at step {int(optimizer.iterations)}: "
+      f"learning rate {float(optimizer.learning_rate):.6f}")

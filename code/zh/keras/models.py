@@ -106,7 +106,8 @@ image = tf.keras.Input(shape=(28, 28), name="image")
 tabular = tf.keras.Input(shape=(4,), name="tabular")
 flat_image = tf.keras.layers.Flatten(name="flatten")(image)
 image_features = tf.keras.layers.Dense(64, activation="relu", name="image_features")(flat_image)
-tabular_features = tf.keras.layers.Dense(16, activation="relu", name="tabular_features")(tabular)
+tabular_features = tf.keras.layers.Dense(16, activation="relu",
+                                         name="tabular_features")(tabular)
 h = tf.keras.layers.Concatenate(name="concatenate")([image_features, tabular_features])
 h = tf.keras.layers.Dense(64, activation="relu", name="trunk")(h)
 block = tf.keras.layers.Dense(64, activation="relu", name="shared_block")  # 下面调用了两次
@@ -116,7 +117,7 @@ class_logits = tf.keras.layers.Dense(10, name="class")(h)
 price = tf.keras.layers.Dense(1, name="price")(h)
 shop = tf.keras.Model(inputs=[image, tabular], outputs=[class_logits, price], name="shop")
 print("outputs:", shop.output_names)
-shop.summary(line_length=100)
+shop.summary(line_length=80)
 
 # 每个输出有自己的损失函数和评估指标，以输出的名字为键；loss_weights 决定各项损失的比重。
 shop.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=1e-3),
@@ -130,13 +131,15 @@ results = shop.evaluate({"image": test_x, "tabular": test_tabular},
                         {"class": test_y, "price": test_price},
                         batch_size=1000, verbose=0, return_dict=True)
 print({name: round(value, 4) for name, value in results.items()})
-print(f"price MAE of always guessing the mean: {np.abs(test_price - train_price.mean()).mean():.4f}")
+guess_mae = np.abs(test_price - train_price.mean()).mean()
+print(f"price MAE of always guessing the mean: {guess_mae:.4f}")
 # 价格中的噪声（标准差 0.02）的 MAE 为 0.02 * sqrt(2 / pi)：任何模型都低不过它。
 print(f"price MAE of the noise alone: {0.02 * np.sqrt(2 / np.pi):.4f}")
 
 # 查看训练好的模型：它的层和各层的权重。
 for layer in shop.layers:
-    print(f"{layer.name:16} {layer.__class__.__name__:12} {[tuple(w.shape) for w in layer.weights]}")
+    shapes = [tuple(w.shape) for w in layer.weights]
+    print(f"{layer.name:16} {layer.__class__.__name__:12} {shapes}")
 
 # 一个返回训练好的模型中间输出的新模型：同样的层，同样的权重。
 names = ["image_features", "tabular_features", "residual_1", "residual_2", "class"]

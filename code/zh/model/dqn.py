@@ -28,7 +28,7 @@ BATCH_SIZE = 64             # 批大小：每步梯度更新用多少条转移
 BUFFER_SIZE = 50_000        # 经验回放缓冲区的容量
 WARMUP_STEPS = 1_000        # 第一次更新之前先收集的步数（动作近乎随机）
 TARGET_EVERY = 256          # 每隔多少步梯度更新，把权重复制到目标网络一次
-EPSILON_START, EPSILON_END, EPSILON_STEPS = 1.0, 0.05, 10_000  # 探索率 epsilon 的线性衰减：起始值、终值、步数
+EPSILON_START, EPSILON_END, EPSILON_STEPS = 1.0, 0.05, 10_000  # 探索率 epsilon 线性衰减的起止值和步数
 EVAL_EVERY = 10             # 每隔多少个回合做一次贪心评估（并打印一行）
 EVAL_SEEDS = range(100, 110)  # 训练中评估用的起始状态，据此决定何时停止
 TEST_SEEDS = range(200, 205)  # 另一组起始状态，只用于最后的测试
@@ -218,7 +218,8 @@ for name, run in contenders.items():
             run()
         rounds.append(((time.perf_counter() - wall) / 1000, (time.process_time() - cpu) / 1000))
     per_call[name] = min(rounds)
-    print(f"{name}: {per_call[name][0] * 1e6:.0f} µs per call (processor {per_call[name][1] * 1e6:.0f} µs)")
+    wall_us, processor_us = per_call[name][0] * 1e6, per_call[name][1] * 1e6
+    print(f"{name}: {wall_us:.0f} µs per call (processor {processor_us:.0f} µs)")
 print("timed on:", "GPU" if tf.config.list_logical_devices("GPU") else "CPU",
       f"({os.cpu_count()} cores), op determinism on")
 print("the NumPy copy is faster:", per_call["NumPy copy"][0] < per_call["compiled call"][0])

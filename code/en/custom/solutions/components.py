@@ -115,3 +115,64 @@ for factor in [0.0, 0.001, 0.01]:
     test_mse = np.mean((y_test - model(x_test).numpy()) ** 2)
     print(f"factor {factor:<6}: row norms {[round(float(r), 2) for r in rows]} | "
           f"x6, x7 / x0..x5 {rows[6:].mean() / rows[:6].mean():.3f} | test MSE {test_mse:.4f}")
+
+# Exercise 4: Adam as Algorithm 1 of the paper writes it, against Keras's Adam.
+class PaperAdam(tf.keras.optimizers.Optimizer):
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, **kwargs):
+        super().__init__(learning_rate=learning_rate, **kwargs)
+        self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
+
+    def build(self, variables):
+        if self.built:
+            return
+        super().build(variables)
+        self.m = self.add_optimizer_variables(variables, "m")
+        self.v = self.add_optimizer_variables(variables, "v")
+
+    def update_step(self, gradient, variable, learning_rate):
+        m = self.m[self._get_variable_index(variable)]
+        v = self.v[self._get_variable_index(variable)]
+        t = tf.cast(self.iterations + 1, variable.dtype)
+        self.assign(m, self.beta_1 * m + (1 - self.beta_1) * gradient)
+        self.assign(v, self.beta_2 * v + (1 - self.beta_2) * tf.square(gradient))
+        m_hat = m / (1 - self.beta_1 ** t)  # the bias corrections, applied to m and v
+        v_hat = v / (1 - self.beta_2 ** t)
+        lr = tf.cast(learning_rate, variable.dtype)
+        self.assign_sub(variable, lr * m_hat / (tf.sqrt(v_hat) + self.epsilon))
+
+
+def plain_model():
+    tf.keras.utils.set_random_seed(0)  # the same initial weights for both
+    return tf.keras.Sequential([tf.keras.Input(shape=(8,)),
+                                tf.keras.layers.Dense(64, activation="relu"),
+                                tf.keras.layers.Dense(64, activation="relu"),
+                                tf.keras.layers.Dense(1)])
+
+
+# One step from the same weights and the same gradients: where do the two differ?
+gradients, after_one_step = None, []
+for optimizer in [tf.keras.optimizers.Adam(learning_rate=0.005), PaperAdam(learning_rate=0.005)]:
+    model = plain_model()
+    with tf.GradientTape() as tape:
+        loss = tf.keras.losses.LogCosh()(y_train[:256], model(x_train[:256]))
+    gradients = tape.gradient(loss, model.trainable_variables)
+    optimizer.apply(gradients, model.trainable_variables)
+    after_one_step.append(np.concatenate([w.numpy().ravel() for w in model.trainable_variables]))
+size = np.abs(np.concatenate([g.numpy().ravel() for g in gradients]))
+difference = np.abs(after_one_step[0] - after_one_step[1])
+for name, chosen in [("above 1e-2", size > 1e-2), ("1e-5 to 1e-2", (size >= 1e-5) & (size <= 1e-2)),
+                     ("below 1e-5", size < 1e-5)]:
+    print(f"after one step, {int(chosen.sum()):4d} weights with a gradient {name:12s}: "
+          f"largest difference {difference[chosen].max():.1e}")
+
+# Two epochs, the same batches: the losses, and how far the weights drift apart.
+histories, weights = [], []
+for optimizer in [tf.keras.optimizers.Adam(learning_rate=0.005), PaperAdam(learning_rate=0.005)]:
+    model = plain_model()
+    model.compile(loss=tf.keras.losses.LogCosh(), optimizer=optimizer, steps_per_execution=32)
+    histories.append(model.fit(x_train, y_train, epochs=2, batch_size=256, verbose=0).history)
+    weights.append(np.concatenate([w.ravel() for w in model.get_weights()]))
+print("loss by epoch: Keras's Adam", [round(v, 4) for v in histories[0]["loss"]],
+      "| PaperAdam", [round(v, 4) for v in histories[1]["loss"]])
+print("after 2 epochs, some weight differs by more than 0.01:",
+      bool(np.abs(weights[0] - weights[1]).max() > 0.01))

@@ -1,4 +1,8 @@
 # Solutions to the exercises of "Callbacks".
+import os
+import shutil
+import tempfile
+
 import numpy as np
 import tensorflow as tf
 
@@ -62,3 +66,66 @@ history = model.fit(train_x, train_y, epochs=20, batch_size=50,
                     validation_data=(val_x, val_y), validation_batch_size=1000,
                     callbacks=[StopAtAccuracy(0.825)], verbose=0)
 print("val_accuracy per epoch:", " ".join(f"{v:.4f}" for v in history.history["val_accuracy"]))
+
+
+# Exercises 3 and 4: a crash in epoch 4, and what a restarted program finds.
+def compiled_mlp():  # the page's model, from the page's initial weights
+    tf.keras.utils.set_random_seed(42)
+    model = tf.keras.Sequential([
+        tf.keras.Input(shape=(28, 28)),
+        tf.keras.layers.Flatten(),
+        tf.keras.layers.Dense(512, activation="relu"),
+        tf.keras.layers.Dense(10),
+    ])
+    model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=1e-3),
+                  loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                  metrics=[tf.keras.metrics.SparseCategoricalAccuracy(name="accuracy")])
+    return model
+
+
+class Crash(tf.keras.callbacks.Callback):  # the page's simulated crash
+    def __init__(self, epoch, batch):
+        super().__init__()
+        self.epoch, self.batch = epoch, batch
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.current_epoch = epoch + 1
+
+    def on_train_batch_end(self, batch, logs=None):
+        if (self.current_epoch, batch + 1) == (self.epoch, self.batch):
+            raise RuntimeError(f"simulated crash in epoch {self.epoch}, after batch {self.batch}")
+
+
+def crash_and_resume(callbacks, crash):  # one program crashes, a second one resumes
+    try:
+        compiled_mlp().fit(**fit_args, callbacks=callbacks() + [crash])
+    except RuntimeError as error:
+        print(error)
+    with open(os.path.join(backup_dir, "training_metadata.json")) as file:
+        print("training_metadata.json:", file.read())
+    model = compiled_mlp()
+    model.fit(**fit_args, callbacks=callbacks())
+    return model
+
+
+fit_args = dict(x=train_x, y=train_y, epochs=6, batch_size=50,
+                validation_data=(val_x, val_y), validation_batch_size=1000, verbose=0)
+work_dir = tempfile.mkdtemp()
+backup_dir, csv_path = os.path.join(work_dir, "backup"), os.path.join(work_dir, "epochs.csv")
+
+# Exercise 3: a CSVLogger without append=True.
+crash_and_resume(lambda: [tf.keras.callbacks.BackupAndRestore(backup_dir),
+                          tf.keras.callbacks.CSVLogger(csv_path)], Crash(epoch=4, batch=30))
+with open(csv_path) as file:
+    print("epochs in the CSV:", [row.split(",")[0] for row in file.read().splitlines()])
+
+# Exercise 4: a backup every 40 batches (an epoch has 100), and a crash after batch 70 of epoch 4.
+reference = compiled_mlp()
+reference.fit(**fit_args)
+model = crash_and_resume(lambda: [tf.keras.callbacks.BackupAndRestore(backup_dir, save_freq=40)],
+                         Crash(epoch=4, batch=70))
+print("optimizer steps: uninterrupted", int(reference.optimizer.iterations),
+      "| crashed and resumed", int(model.optimizer.iterations))
+same = all(np.array_equal(a, b) for a, b in zip(model.get_weights(), reference.get_weights()))
+print("same final weights as the uninterrupted run:", same)
+shutil.rmtree(work_dir)

@@ -21,8 +21,9 @@ for learning_rate in [0.01, 0.1]:
     tf.keras.utils.set_random_seed(42)
     history = mlp.fit(x[:10000], y[:10000], epochs=3, batch_size=128,
                       validation_data=(x[10000:], y[10000:]), verbose=0)
+    last = {key: values[-1] for key, values in history.history.items()}
     print(f"SGD, learning rate {learning_rate}: validation loss "
-          f"{history.history['val_loss'][-1]:.4f}, accuracy {history.history['val_accuracy'][-1]:.4f}")
+          f"{last['val_loss']:.4f}, accuracy {last['val_accuracy']:.4f}")
 
 # Exercise 2: the page's four optimizers over three seeds; each seed sets both the initial
 # weights and the shuffling. Seed 42 is the page's run.

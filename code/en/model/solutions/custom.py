@@ -75,7 +75,8 @@ class SparseCategoricalAccuracy(tf.keras.metrics.Metric):
 
 
 ours, keras_own = SparseCategoricalAccuracy(), tf.keras.metrics.SparseCategoricalAccuracy()
-rng, weight_rng = np.random.default_rng(0), np.random.default_rng(1)  # the page's data; the weights from a generator of their own
+# The page's data; the weights come from a generator of their own.
+rng, weight_rng = np.random.default_rng(0), np.random.default_rng(1)
 for _ in range(3):
     labels = rng.integers(0, 10, size=100)
     predictions = rng.random((100, 10)).astype(np.float32)
@@ -93,7 +94,7 @@ class TopKAccuracy(tf.keras.metrics.Metric):
         self.total = self.add_variable(shape=(), initializer="zeros", name="total")
         self.count = self.add_variable(shape=(), initializer="zeros", name="count")
 
-    def update_state(self, y_true, y_pred, sample_weight=None):  # sample_weight ignored, for brevity
+    def update_state(self, y_true, y_pred, sample_weight=None):  # sample_weight: ignored
         labels = tf.reshape(tf.cast(y_true, tf.int32), [-1])
         hit = tf.math.in_top_k(labels, tf.cast(y_pred, tf.float32), k=self.k)
         self.total.assign_add(tf.reduce_sum(tf.cast(hit, tf.float32)))

@@ -52,7 +52,8 @@ print(f"loss with two features: {loss:.6f}")
 # The best fit by least squares, for comparison: weights that almost cancel.
 A = np.hstack([X, np.ones((7, 1), dtype=np.float32)]).astype(np.float64)
 best, *_ = np.linalg.lstsq(A, y.astype(np.float64), rcond=None)
-print(f"least squares: weights {best[:2].ravel().round(2)}, loss {np.mean((A @ best - y) ** 2):.6f}")
+print(f"least squares: weights {best[:2].ravel().round(2)}, "
+      f"loss {np.mean((A @ best - y) ** 2):.6f}")
 
 # Exercise 2: build() instead of a first call.
 model = Linear()

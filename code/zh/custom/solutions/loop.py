@@ -1,4 +1,8 @@
 # 《自定义训练循环》一节练习的参考答案。
+import os
+import shutil
+import tempfile
+
 import numpy as np
 import tensorflow as tf
 
@@ -6,11 +10,13 @@ tf.keras.backend.clear_session()
 tf.keras.utils.set_random_seed(42)
 tf.config.experimental.enable_op_determinism()
 
-# 练习 1：宽深模型，宽的部分在第一轮中冻结不动。
+# 练习 1 和练习 2 的数据：5000 张图像用于训练，2000 张用于验证。
 (train_x, train_y), _ = tf.keras.datasets.fashion_mnist.load_data()
 x = train_x[:7000].reshape(-1, 784).astype(np.float32) / 255.0
 y = train_y[:7000].astype(np.int32)
 x_train, y_train, x_valid, y_valid = x[:5000], y[:5000], x[5000:], y[5000:]
+
+# 练习 1：宽深模型，宽的部分在第一轮中冻结不动。
 batches = tf.data.Dataset.from_tensor_slices((x_train, y_train)).shuffle(5000, seed=42).batch(100)
 inputs = tf.keras.Input(shape=(784,))
 wide = tf.keras.layers.Dense(10, name="wide")
@@ -82,3 +88,31 @@ regularized = tf.keras.layers.Dense(4, kernel_regularizer=tf.keras.regularizers.
 regularized.build((None, 3))
 by_hand = 1e-4 * tf.reduce_sum(regularized.kernel ** 2)
 print(f"layer.losses: {float(regularized.losses[0]):.8f} | by hand: {float(by_hand):.8f}")
+
+# 练习 4：tf.data 迭代器的检查点里有什么。
+numbers = tf.data.Dataset.range(10).shuffle(10, seed=7).batch(5).repeat()  # 每轮两个批次
+iterator = iter(numbers)
+checkpoint = tf.train.Checkpoint(batches=iterator)
+print("first batch:", next(iterator).numpy())
+folder = tempfile.mkdtemp()
+path = checkpoint.save(os.path.join(folder, "numbers"))
+print("after the save:   ", [next(iterator).numpy().tolist() for _ in range(3)])
+checkpoint.restore(path)
+print("after the restore:", [next(iterator).numpy().tolist() for _ in range(3)])
+fresh = iter(numbers)
+print("a new iterator:   ", [next(fresh).numpy().tolist() for _ in range(4)])
+
+
+def saved_size(iterator):  # 这个迭代器的检查点有多少 KB
+    path = tf.train.Checkpoint(batches=iterator).save(os.path.join(folder, "size"))
+    return sum(os.path.getsize(os.path.join(folder, f)) for f in os.listdir(folder)
+               if f.startswith(os.path.basename(path) + ".")) / 1000
+
+
+indices = iter(tf.data.Dataset.range(100_000).shuffle(100_000, seed=7).batch(1000))
+next(indices)
+print(f"after 1 batch of 100: {saved_size(indices):.1f} KB")
+for _ in range(99):
+    next(indices)
+print(f"after all 100 batches: {saved_size(indices):.1f} KB")
+shutil.rmtree(folder)

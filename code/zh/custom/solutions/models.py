@@ -28,7 +28,6 @@ x_train, y_train = make_data(20000, seed=1)
 x_test, y_test = make_data(5000, seed=2, outliers=0.0)
 
 
-# 练习 1：同一个块使用多次，各次共享权重。
 class Block(tf.keras.layers.Layer):  # 即本页的 ResidualBlock，只是没有注册
     def __init__(self, units, **kwargs):
         super().__init__(**kwargs)
@@ -56,7 +55,8 @@ class BlockMLP(tf.keras.Model):
         return self.head(hidden)
 
 
-results, trained = {}, {}
+# 练习 1：同一个块使用多次，各次共享权重。
+results = {}
 for shared in [True, False]:
     for seed in [1, 2, 3]:  # 多个种子：每个种子、每种设计各训练一次
         tf.keras.utils.set_random_seed(seed)
@@ -65,16 +65,20 @@ for shared in [True, False]:
                       steps_per_execution=32)
         model.fit(x_train, y_train, epochs=10, batch_size=128, verbose=0)
         results.setdefault(shared, []).append(model.evaluate(x_test, y_test, verbose=0))
-        trained[shared] = model
     name = "one shared block" if shared else "three blocks"
+    mse = results[shared]
     print(f"{name:16s}: {model.count_params():6,d} parameters, {len(model.weights):2d} tensors"
-          f" | test MSE {' '.join(f'{r:.4f}' for r in results[shared])}, mean {np.mean(results[shared]):.4f}"
-          f" ± {np.std(results[shared]):.4f}")
+          f" | test MSE {' '.join(f'{r:.4f}' for r in mse)},"
+          f" mean {np.mean(mse):.4f} ± {np.std(mse):.4f}")
 
 # 练习 2：只保存权重，适用于没有 get_config() 的模型：先新建实例，再载入权重。
+tf.keras.utils.set_random_seed(1)
+trained = BlockMLP(shared=True)  # 一个共享块的模型，训练一轮
+trained.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=2e-3), loss="mse")
+trained.fit(x_train, y_train, epochs=1, batch_size=128, verbose=0)
 path = os.path.join(tempfile.mkdtemp(), "shared.weights.h5")
-trained[True].save_weights(path)  # 最后一个种子训练出的共享块模型
+trained.save_weights(path)
 restored = BlockMLP(shared=True)
 restored(x_test[:1])  # 第一次调用创建变量，load_weights 再往里面填值
 restored.load_weights(path)
-print("same predictions:", np.array_equal(restored(x_test).numpy(), trained[True](x_test).numpy()))
+print("same predictions:", np.array_equal(restored(x_test).numpy(), trained(x_test).numpy()))

@@ -21,8 +21,9 @@ for learning_rate in [0.01, 0.1]:
     tf.keras.utils.set_random_seed(42)
     history = mlp.fit(x[:10000], y[:10000], epochs=3, batch_size=128,
                       validation_data=(x[10000:], y[10000:]), verbose=0)
+    last = {key: values[-1] for key, values in history.history.items()}
     print(f"SGD, learning rate {learning_rate}: validation loss "
-          f"{history.history['val_loss'][-1]:.4f}, accuracy {history.history['val_accuracy'][-1]:.4f}")
+          f"{last['val_loss']:.4f}, accuracy {last['val_accuracy']:.4f}")
 
 # 练习 2：正文的四个优化器，换三个种子各比较一次；种子同时决定初始权重和批次的打乱顺序。
 # 种子 42 就是正文的那次运行。

@@ -47,7 +47,8 @@ def build_shop(shared=True):
     tabular = tf.keras.Input(shape=(4,), name="tabular")
     x = tf.keras.layers.Flatten(name="flatten")(image)
     image_features = tf.keras.layers.Dense(64, activation="relu", name="image_features")(x)
-    tabular_features = tf.keras.layers.Dense(16, activation="relu", name="tabular_features")(tabular)
+    tabular_features = tf.keras.layers.Dense(16, activation="relu",
+                                             name="tabular_features")(tabular)
     h = tf.keras.layers.Concatenate(name="concatenate")([image_features, tabular_features])
     h = tf.keras.layers.Dense(64, activation="relu", name="trunk")(h)
     block = tf.keras.layers.Dense(64, activation="relu", name="shared_block")

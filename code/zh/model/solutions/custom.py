@@ -75,7 +75,8 @@ class SparseCategoricalAccuracy(tf.keras.metrics.Metric):
 
 
 ours, keras_own = SparseCategoricalAccuracy(), tf.keras.metrics.SparseCategoricalAccuracy()
-rng, weight_rng = np.random.default_rng(0), np.random.default_rng(1)  # 与正文相同的数据；权重用另一个生成器
+# 与正文相同的数据；权重用另一个生成器。
+rng, weight_rng = np.random.default_rng(0), np.random.default_rng(1)
 for _ in range(3):
     labels = rng.integers(0, 10, size=100)
     predictions = rng.random((100, 10)).astype(np.float32)

@@ -52,7 +52,8 @@ print(f"loss with two features: {loss:.6f}")
 # 作为对照，最小二乘给出的最优解：两个权重几乎互相抵消。
 A = np.hstack([X, np.ones((7, 1), dtype=np.float32)]).astype(np.float64)
 best, *_ = np.linalg.lstsq(A, y.astype(np.float64), rcond=None)
-print(f"least squares: weights {best[:2].ravel().round(2)}, loss {np.mean((A @ best - y) ** 2):.6f}")
+print(f"least squares: weights {best[:2].ravel().round(2)}, "
+      f"loss {np.mean((A @ best - y) ** 2):.6f}")
 
 # 练习 2：用 build() 代替第一次调用。
 model = Linear()
