@@ -16,8 +16,8 @@ parser.add_argument("--train-images", type=int, default=10000)
 parser.add_argument("--progress", action="store_true", help="show a progress bar in each epoch")
 # 在 notebook 中，sys.argv 里是内核自己的参数：一个也不读。
 args = parser.parse_args([] if "ipykernel" in sys.modules else None)
-if args.epochs < 1:
-    parser.error("--epochs must be at least 1")
+if args.epochs < 2:
+    parser.error("--epochs must be at least 2: the resumed run restores an epoch's checkpoint")
 if not 100 <= args.train_images <= 58000:
     parser.error("--train-images must be between 100 and 58000 (the next 2000 validate)")
 
