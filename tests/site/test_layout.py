@@ -19,6 +19,7 @@ OPENS_WITH_THEORY = {
     "model/rnn": "recurrent networks and their equations come first",
     "model/dqn": "reinforcement learning, Q-learning and CartPole come first",
     "custom/loop": "the Wide & Deep model and why it needs two optimizers come first",
+    "keras/reuse": "what transfer learning is, and why it may help, come before the code",
 }
 
 # Open every fold (set-up cells, solutions), so that folded code is measured too: a reader
@@ -73,7 +74,7 @@ def measure(context, server: str, path: str) -> dict:
         page = context.new_page()
         try:
             page.goto(f"{server}/{path}", wait_until="load")
-            page.evaluate("document.fonts.ready")  # widths are measured in the page's fonts
+            page.evaluate("document.fonts.ready.then(() => true)")  # widths are measured in the page's fonts
             first = page.evaluate(FIRST_LISTING)
             page.evaluate(UNFOLD)
             _measured[key] = {"first": first, "blocks": page.evaluate(BLOCKS),
