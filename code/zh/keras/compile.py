@@ -108,7 +108,7 @@ tags = np.stack([points[:, 0] > 0, points[:, 1] > 0, points.sum(axis=1) > 0.5], 
 tags = tags.astype(np.float32)  # “右”“上”“远”：每个点有 0 到 3 个
 tf.keras.utils.set_random_seed(42)
 tagger = tf.keras.Sequential([tf.keras.Input(shape=(2,)), tf.keras.layers.Dense(3)])
-tagger.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=0.1),
+tagger.compile(optimizer=tf.keras.optimizers.Adam(0.1),
                loss=tf.keras.losses.BinaryCrossentropy(from_logits=True), steps_per_execution=25)
 tagger.fit(points[:1600], tags[:1600], epochs=2, batch_size=32, verbose=0)
 held_out = tf.keras.metrics.BinaryAccuracy(threshold=0.0)  # 每个“点—标签”对各算一次

@@ -91,11 +91,11 @@ def weights_of(x):  # |x0| > 1 的样本计两次
 class WeightedByInputs(tf.keras.Model):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.hidden = tf.keras.layers.Dense(32, activation="relu")
+        self.features = tf.keras.layers.Dense(32, activation="relu")
         self.out = tf.keras.layers.Dense(1)
 
     def call(self, inputs):
-        return self.out(self.hidden(inputs))
+        return self.out(self.features(inputs))
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         return super().compute_loss(x, y, y_pred, weights_of(x), training=training)
