@@ -84,7 +84,7 @@ $(THEBE):
 	@cp .cache/npm/thebe/package/lib/*.js .cache/npm/thebe/package/lib/*.txt \
 	    .cache/npm/thebe/package/lib/thebe.css .cache/site-extra/thebe/
 
-data: $(READY)  ## Fetch the datasets (Fashion-MNIST from Debian) and link them for Keras
+data: $(READY)  ## Fetch the datasets (Fashion-MNIST and fortunes-zh from Debian) and link them under $KERAS_HOME/datasets
 	@$(BOOK) data
 
 html: $(READY) $(SITE_EXTRA)  ## Build the site into _build/html from the stored notebooks

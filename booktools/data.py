@@ -4,6 +4,12 @@ Fashion-MNIST comes from Debian's package ``dataset-fashion-mnist`` (the upstrea
 byte for byte). Linked into ``$KERAS_HOME/datasets/fashion-mnist/``, they are what
 ``tf.keras.datasets.fashion_mnist.load_data()`` reads, unchanged, offline; readers online
 get the same four files from the usual download.
+
+Chapter 5's Chinese text comes from Debian's ``fortunes-zh`` (唐诗三百首, 宋词一百首 and
+Chinese sayings, UTF-8 with ANSI colour codes), linked into
+``$KERAS_HOME/datasets/fortunes-zh/``; readers on Debian or Ubuntu get the same files from
+``apt install fortunes-zh``. Its table, ``penguins.csv``, ships inside the PyPI package
+``palmerpenguins`` (requirements.txt).
 """
 from __future__ import annotations
 
@@ -37,7 +43,17 @@ FASHION_MNIST = DebianDataset(
             "8d3605d196f4be44669e46906da9733c8131fef761fdbfec72c424d5222f1a05",
     },
 )
-DATASETS = (FASHION_MNIST,)
+FORTUNES_ZH = DebianDataset(
+    package="fortunes-zh",
+    folder="usr/share/games/fortunes",
+    keras_dir="datasets/fortunes-zh",
+    files={
+        "tang300": "b69cab0cb84c49dc1808d95aea7156c8911a7022ec630e194eecf360b78feff5",
+        "song100": "05a0af125f3572b895e06046c417df0f8f1b8cb9cf0b5115ee9420ae5524683b",
+        "chinese": "282c8d2d636e7dac0d54f6c4f25c6a22e5a0ac2d2ffa1f53ca994717d69e5ff7",
+    },
+)
+DATASETS = (FASHION_MNIST, FORTUNES_ZH)
 
 
 def sha256(path: Path) -> str:
