@@ -98,3 +98,36 @@ for name, ds in pipelines.items():
     print(f"{name:20s} first batch: classes {np.unique(batches[0]).tolist()} | "
           f"all ten classes in {sum(k == 10 for k in kinds)} of {len(batches)} batches | "
           f"last batch: {kinds[-1]} classes")
+
+# Exercise 5: the order in which fit's shuffle presents the samples, epoch after epoch.
+seen = []
+
+
+class NoteOrder(tf.keras.layers.Layer):  # notes the samples of each batch it is called on
+    def call(self, x):
+        if tf.executing_eagerly():  # not while Keras builds the model on symbolic inputs
+            seen.append(x.numpy()[:, 0].astype(int).tolist())
+        return x
+
+
+def orders_of_fit(epochs=3):  # ten samples, one batch: one order per epoch
+    seen.clear()
+    watcher = tf.keras.Sequential([tf.keras.Input(shape=(1,)), NoteOrder(),
+                                   tf.keras.layers.Dense(1)])
+    watcher.compile(optimizer="sgd", loss="mse", run_eagerly=True)  # call() runs eagerly
+    watcher.fit(np.arange(10, dtype=np.float32).reshape(-1, 1), np.zeros(10, np.float32),
+                batch_size=10, epochs=epochs, shuffle=True, verbose=0)
+    return list(seen)
+
+
+tf.keras.utils.set_random_seed(42)  # as every script of this book starts
+for epoch, order in enumerate(orders_of_fit(), start=1):
+    print(f"seeded, epoch {epoch}: {order}")
+print("seeded, a second fit:", orders_of_fit(epochs=1)[0])
+tf.keras.utils.set_random_seed(7)
+print("seed 7, epochs 1-3:", orders_of_fit())
+tf.random.set_seed(None)  # no global seed for TensorFlow
+try:
+    orders_of_fit()
+except RuntimeError as err:  # op determinism (on in this book) refuses unseeded random ops
+    print("no seed:", str(err).split(". ")[0])

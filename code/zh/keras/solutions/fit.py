@@ -98,3 +98,36 @@ for name, ds in pipelines.items():
     print(f"{name:20s} first batch: classes {np.unique(batches[0]).tolist()} | "
           f"all ten classes in {sum(k == 10 for k in kinds)} of {len(batches)} batches | "
           f"last batch: {kinds[-1]} classes")
+
+# 练习 5：fit() 的打乱一轮接一轮地以什么顺序送出样本。
+seen = []
+
+
+class NoteOrder(tf.keras.layers.Layer):  # 记下每次调用时批次里的样本
+    def call(self, x):
+        if tf.executing_eagerly():  # Keras 用符号输入搭建模型时不记
+            seen.append(x.numpy()[:, 0].astype(int).tolist())
+        return x
+
+
+def orders_of_fit(epochs=3):  # 十个样本、一个批次：每轮一个顺序
+    seen.clear()
+    watcher = tf.keras.Sequential([tf.keras.Input(shape=(1,)), NoteOrder(),
+                                   tf.keras.layers.Dense(1)])
+    watcher.compile(optimizer="sgd", loss="mse", run_eagerly=True)  # call() 以即时模式运行
+    watcher.fit(np.arange(10, dtype=np.float32).reshape(-1, 1), np.zeros(10, np.float32),
+                batch_size=10, epochs=epochs, shuffle=True, verbose=0)
+    return list(seen)
+
+
+tf.keras.utils.set_random_seed(42)  # 和本书每个脚本的开头一样
+for epoch, order in enumerate(orders_of_fit(), start=1):
+    print(f"seeded, epoch {epoch}: {order}")
+print("seeded, a second fit:", orders_of_fit(epochs=1)[0])
+tf.keras.utils.set_random_seed(7)
+print("seed 7, epochs 1-3:", orders_of_fit())
+tf.random.set_seed(None)  # TensorFlow 不再有全局种子
+try:
+    orders_of_fit()
+except RuntimeError as err:  # 开着运算确定性（本书一直开着）时，不带种子的随机运算会被拒绝
+    print("no seed:", str(err).split(". ")[0])
