@@ -9,7 +9,7 @@
 const BOOK_LIVE_CODE_WORDS = {
   zh: {
     start: "正在启动 Live Code：向 Binder（mybinder.org）申请一个内核，第一次启动可能要等几分钟……",
-    ready: "Live Code 已就绪：本页的代码块可以修改，点“run”运行。",
+    ready: "Live Code 已就绪：本页的代码块可以修改，点“运行”就会执行。",
     failed: "连不上 Binder（mybinder.org），本页的代码没法在网页上运行。可以点上方的“在 Colab 中打开”，" +
             "或者从下载菜单取得 notebook，在自己的电脑上运行。刷新页面可以再试一次。",
     slow: "Binder（mybinder.org）一直没有回应：也许连不上它，也许它正忙。可以继续等，" +
@@ -27,6 +27,22 @@ const BOOK_LIVE_CODE_WORDS = {
     missing: "Live Code's library (thebe) did not load from this site, so this page's code cannot run here.",
   },
 };
+// thebe's cell buttons (class thebe-<name>-button in thebe 0.9.3), in Chinese on a zh page.
+const BOOK_THEBE_BUTTONS_ZH = {
+  run: ["运行", "运行这个代码块"],
+  runall: ["全部运行", "运行所有代码块"],
+  restart: ["重启", "重启内核"],
+  restartall: ["重启并全部运行", "重启内核，再运行所有代码块"],
+};
+function bookThebeButtonsInChinese(root) {
+  const relabel = () => root.querySelectorAll("button.thebe-button").forEach((button) => {
+    const name = [...button.classList].map((c) => c.match(/^thebe-(\w+)-button$/)).find(Boolean);
+    const words = name && BOOK_THEBE_BUTTONS_ZH[name[1]];
+    if (words && button.textContent !== words[0]) [button.textContent, button.title] = words;
+  });
+  new MutationObserver(relabel).observe(root, {childList: true, subtree: true});
+  relabel();
+}
 const BOOK_LIVE_CODE_PATIENCE = 90000;  // ms without any news from Binder before "slow"
 
 function bookLiveCode(button) {
@@ -52,6 +68,7 @@ function bookLiveCode(button) {
   const failed = (why) => { console.warn("Live Code:", why); clearTimeout(patience); say("failed"); };
 
   button.disabled = true;
+  if (lang === "zh") bookThebeButtonsInChinese(document.querySelector("article.bd-article"));
   say("start");
   news();
   const start = () => {

@@ -111,6 +111,9 @@ def test_live_code_loads_thebe_from_the_site_and_says_when_binder_is_unreachable
     if os.environ.get(MARK) == "1":  # offline (make test-browser): Binder cannot answer
         v.page.wait_for_selector('p.book-live-code[data-state="failed"]', timeout=30_000)
         assert line.inner_text().startswith("连不上 Binder"), line.inner_text()
+        labels = v.page.locator("article.bd-article button.thebe-button").all_inner_texts()
+        assert labels and not [t for t in labels if re.search("[A-Za-z]", t)], \
+            f"thebe's cell buttons on a Chinese page: {sorted(set(labels))}"
         v.page.screenshot(path=str(SCREENSHOTS / "live_code_offline_zh.png"))
 
 

@@ -1,5 +1,6 @@
 """Search as a reader uses it: every term of the terminology table, Chinese and English,
 finds every page whose prose uses it."""
+import functools
 import json
 import re
 
@@ -26,6 +27,7 @@ def english_terms() -> list[str]:
     return sorted(terms)
 
 
+@functools.lru_cache(maxsize=None)  # read once, searched for every term
 def prose(notebook) -> str:
     """A page's prose as a reader reads it: its Markdown cells without code and math."""
     cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
