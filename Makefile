@@ -96,6 +96,7 @@ pdf: $(READY)  ## Build _build/pdf/book-zh.pdf and book-en.pdf with xelatex (ins
 	@$(BOOK) pdf
 
 notebooks: $(READY) data $(KERNEL_CONFIG)  ## Rebuild and execute the notebooks whose chapter or code changed (FORCE=1: all; PAGES=...: only these pages)
+	@$(BOOK) system --why "make notebooks (figures with Chinese labels)" fonts-noto-cjk
 	@$(OFFLINE) $(BOOK) notebooks $(if $(FORCE),--force) $(PAGES)
 
 figures: $(READY)  ## Draw the diagrams in figures/ (figures/draw.py)

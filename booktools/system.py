@@ -29,3 +29,15 @@ def require(packages: list[str], why: str) -> None:
     if subprocess.call(line.split(), env=env) != 0:
         subprocess.check_call(["apt-get", "update", "-q"], env=env)
         subprocess.check_call(line.split(), env=env)
+    if any(p.startswith("fonts-") for p in todo):
+        _forget_matplotlib_fonts()
+
+
+def _forget_matplotlib_fonts() -> None:
+    """Matplotlib lists the fonts once and keeps the list in its cache: a list made before a
+    font package was installed hides the new fonts (Chinese labels drawn as boxes)."""
+    import glob
+    cache = os.environ.get("MPLCONFIGDIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "matplotlib")
+    for stale in glob.glob(os.path.join(cache, "fontlist-*.json")):
+        os.remove(stale)
