@@ -14,8 +14,7 @@ if "google.colab" in sys.modules:  # Colab runs Ubuntu as root: install the same
 FORTUNES = ("tang300", "song100", "chinese")  # Tang poems, Song lyrics, sayings
 
 
-def fortunes_file(name):
-    """A fortunes-zh file: linked by `make data`, or installed by apt."""
+def fortunes_file(name):  # a fortunes-zh file: linked by `make data`, or installed by apt
     keras_home = Path(os.environ.get("KERAS_HOME", Path.home() / ".keras"))
     for folder in (keras_home / "datasets" / "fortunes-zh", Path("/usr/share/games/fortunes")):
         if (folder / name).is_file():
@@ -24,8 +23,7 @@ def fortunes_file(name):
                             "book's repository, or `sudo apt install fortunes-zh`")
 
 
-def penguins_file():
-    """penguins.csv, as the palmerpenguins package ships it."""
+def penguins_file():  # penguins.csv, as the palmerpenguins package ships it
     return str(importlib.resources.files("palmerpenguins") / "data" / "penguins.csv")
 
 

@@ -14,8 +14,7 @@ if "google.colab" in sys.modules:  # Colab 以 root 身份运行 Ubuntu：装上
 FORTUNES = ("tang300", "song100", "chinese")  # 唐诗、宋词、格言
 
 
-def fortunes_file(name):
-    """fortunes-zh 的一个文件：由 `make data` 链接，或由 apt 安装。"""
+def fortunes_file(name):  # fortunes-zh 的一个文件：由 `make data` 链接，或由 apt 安装
     keras_home = Path(os.environ.get("KERAS_HOME", Path.home() / ".keras"))
     for folder in (keras_home / "datasets" / "fortunes-zh", Path("/usr/share/games/fortunes")):
         if (folder / name).is_file():
@@ -24,8 +23,7 @@ def fortunes_file(name):
                             "book's repository, or `sudo apt install fortunes-zh`")
 
 
-def penguins_file():
-    """palmerpenguins 软件包自带的 penguins.csv。"""
+def penguins_file():  # palmerpenguins 软件包自带的 penguins.csv
     return str(importlib.resources.files("palmerpenguins") / "data" / "penguins.csv")
 
 
