@@ -292,6 +292,18 @@ def index_chinese_in_linear_time():
     if not isinstance(zh.SearchChinese.latin_terms, LatinTerms):
         zh.SearchChinese.latin_terms = LatinTerms()
         zh.SearchChinese.init = _stem_as_the_browser_does(zh.SearchChinese.init)
+        zh.SearchChinese.split = _index_terms_inside_longer_words(zh.SearchChinese.split)
+
+
+def _index_terms_inside_longer_words(split):
+    """jieba keeps a table term whole (稀疏分类交叉熵) and, in search mode, adds only its two-
+    and three-character parts, so a search for the shorter table term 分类交叉熵 missed a page
+    that writes only the longer one. Each word is also indexed as the table terms inside it."""
+    def split_with_terms(self, input):
+        words = split(self, input)
+        terms = getattr(self, "book_terms", ())
+        return words + [t for w in words if len(w) > 3 for t in terms if t != w and t in w]
+    return split_with_terms
 
 
 def _stem_as_the_browser_does(init):
@@ -303,6 +315,9 @@ def _stem_as_the_browser_does(init):
     def porter_init(self, options):
         init(self, options)
         self.stemmer = snowballstemmer.stemmer("porter")
+        terms = options.get("dict")  # the user dictionary search_dictionary wrote
+        self.book_terms = [line.split()[0] for line in Path(terms).read_text("utf-8").splitlines()
+                           if line.strip()] if terms and Path(terms).is_file() else []
     return porter_init
 
 

@@ -179,7 +179,7 @@ draws = [images, augment(images, training=True), augment(images, training=True),
 for r, shown in enumerate(draws):
     for c in range(4):
         axes[r, c].imshow(np.asarray(shown)[c, :, :, 0], cmap="gray_r", vmin=0, vmax=1)
-        axes[r, c].set_title(f"{ROWS[r]}: {CLASS_NAMES[train_y[c]]}", fontsize=8)
+        axes[r, c].set_title(f"{ROWS[r]}：{CLASS_NAMES[train_y[c]]}", fontsize=8)
         axes[r, c].axis("off")
 plt.tight_layout()
 plt.show()

@@ -1,4 +1,4 @@
-# TensorFlow Datasets（TFDS）：构建器、DatasetInfo、切分切片，把本地数据存成 TFDS 数据集。
+# TensorFlow Datasets（TFDS）：构建器、DatasetInfo、拆分切片，把本地数据存成 TFDS 数据集。
 import contextlib
 import io
 import json
@@ -87,7 +87,7 @@ for folder, _, files in sorted(os.walk(data_dir)):
         print(f"{os.path.relpath(folder, data_dir)}/ {name:50} "
               f"{os.path.getsize(os.path.join(folder, name)):>9,} bytes")
 
-# 目录内部：dataset_info.json 描述各个切分，分片里存的是序列化的 tf.train.Example。
+# 目录内部：dataset_info.json 描述各个拆分，分片里存的是序列化的 tf.train.Example。
 version_dir = os.path.join(data_dir, "fashion_mnist_sample", "1.0.0")
 with open(os.path.join(version_dir, "dataset_info.json"), encoding="utf-8") as f:
     saved_info = json.load(f)
@@ -102,7 +102,7 @@ print("features:", sorted(example.features.feature), "| label:",
       example.features.feature["label"].int64_list.value, "| image:", len(png),
       "bytes starting", png[:4])
 
-# tfds.load：找到构建器，必要时准备数据（这里已准备好），读出一个切分。
+# tfds.load：找到构建器，必要时准备数据（这里已准备好），读出一个拆分。
 train, info = tfds.load("fashion_mnist_sample", data_dir=data_dir, split="train",
                         as_supervised=True, with_info=True)
 print(info.features)
@@ -114,7 +114,7 @@ print("first labels:", labels, [info.features["label"].int2str(n) for n in label
 (_, keras_labels), _ = tf.keras.datasets.fashion_mnist.load_data()
 print("Keras order: ", keras_labels[:8].tolist())
 
-# 切分切片：按百分比或绝对下标，可从两端数起，用 + 连接。
+# 拆分切片：按百分比或绝对下标，可从两端数起，用 + 连接。
 for spec in ["train[:10%]", "train[-1000:]", "train[10%:20%]", "test[:50%]+test[-10:]"]:
     sliced = tfds.load("fashion_mnist_sample", data_dir=data_dir, split=spec)
     print(f"{spec:22} {info.splits[spec].num_examples:5} examples | "
