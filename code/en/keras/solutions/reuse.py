@@ -10,10 +10,7 @@ tf.keras.backend.clear_session()
 tf.keras.utils.set_random_seed(42)
 tf.config.experimental.enable_op_determinism()
 
-# The page's data, base and helpers (same seeds, same numbers).
-(fashion_x, fashion_y), _ = tf.keras.datasets.fashion_mnist.load_data()
-fashion_x = fashion_x[:20000, :, :, None].astype(np.float32) / 255.0
-fashion_y = fashion_y[:20000].astype(np.int32)
+# The page's data and helpers (same seeds, same numbers).
 digits = load_digits()
 digit_x = tf.image.resize(digits.images[..., None] / 16.0, (28, 28)).numpy().astype(np.float32)
 digit_y = digits.target.astype(np.int32)
@@ -32,15 +29,21 @@ def make_base():
     return tf.keras.Model(pixels, features, name="base")
 
 
-base = make_base()
-fashion_model = tf.keras.Sequential([base, tf.keras.layers.Dense(10, name="fashion_head")])
-fashion_model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=1e-3),
-                      loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-                      metrics=["accuracy"])
-fashion_model.fit(fashion_x, fashion_y, epochs=2, batch_size=64, verbose=0)
+# The page's trained base: in the page's notebook, fashion_model is still in memory; run
+# alone, the script trains it with the page's code and seed, which give the same weights.
+if "fashion_model" not in globals():
+    (fashion_x, fashion_y), _ = tf.keras.datasets.fashion_mnist.load_data()
+    fashion_x = fashion_x[:20000, :, :, None].astype(np.float32) / 255.0
+    fashion_y = fashion_y[:20000].astype(np.int32)
+    fashion_model = tf.keras.Sequential([make_base(),
+                                         tf.keras.layers.Dense(10, name="fashion_head")])
+    fashion_model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=1e-3),
+                          loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                          metrics=["accuracy"])
+    fashion_model.fit(fashion_x, fashion_y, epochs=2, batch_size=64, verbose=0)
 folder = tempfile.TemporaryDirectory()
 base_file = os.path.join(folder.name, "fashion_base.keras")
-base.save(base_file)
+fashion_model.get_layer("base").save(base_file)
 
 
 def labelled_digits(seed, per_class=10):

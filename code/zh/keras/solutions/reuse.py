@@ -10,10 +10,7 @@ tf.keras.backend.clear_session()
 tf.keras.utils.set_random_seed(42)
 tf.config.experimental.enable_op_determinism()
 
-# 正文的数据、基础模型和辅助函数（种子相同，结果相同）。
-(fashion_x, fashion_y), _ = tf.keras.datasets.fashion_mnist.load_data()
-fashion_x = fashion_x[:20000, :, :, None].astype(np.float32) / 255.0
-fashion_y = fashion_y[:20000].astype(np.int32)
+# 正文的数据和辅助函数（种子相同，结果相同）。
 digits = load_digits()
 digit_x = tf.image.resize(digits.images[..., None] / 16.0, (28, 28)).numpy().astype(np.float32)
 digit_y = digits.target.astype(np.int32)
@@ -32,15 +29,21 @@ def make_base():
     return tf.keras.Model(pixels, features, name="base")
 
 
-base = make_base()
-fashion_model = tf.keras.Sequential([base, tf.keras.layers.Dense(10, name="fashion_head")])
-fashion_model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=1e-3),
-                      loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-                      metrics=["accuracy"])
-fashion_model.fit(fashion_x, fashion_y, epochs=2, batch_size=64, verbose=0)
+# 正文训练好的基础模型：在正文的 notebook 里，fashion_model 还在内存中；单独运行时，
+# 脚本用正文的代码和种子重新训练，得到的权重相同。
+if "fashion_model" not in globals():
+    (fashion_x, fashion_y), _ = tf.keras.datasets.fashion_mnist.load_data()
+    fashion_x = fashion_x[:20000, :, :, None].astype(np.float32) / 255.0
+    fashion_y = fashion_y[:20000].astype(np.int32)
+    fashion_model = tf.keras.Sequential([make_base(),
+                                         tf.keras.layers.Dense(10, name="fashion_head")])
+    fashion_model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=1e-3),
+                          loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                          metrics=["accuracy"])
+    fashion_model.fit(fashion_x, fashion_y, epochs=2, batch_size=64, verbose=0)
 folder = tempfile.TemporaryDirectory()
 base_file = os.path.join(folder.name, "fashion_base.keras")
-base.save(base_file)
+fashion_model.get_layer("base").save(base_file)
 
 
 def labelled_digits(seed, per_class=10):
