@@ -30,7 +30,7 @@ from pathlib import Path
 
 from sphinx.util import logging
 
-from . import header, interface_zh
+from . import glossary, header, interface_zh
 from .header import LANGUAGE_NAMES
 from .pdf import AUTHORS, TITLES
 
@@ -374,6 +374,7 @@ def setup(app):
     app.connect("env-get-updated", number_figures_per_language, priority=900)  # after Sphinx's count
     app.connect("doctree-read", readable_section_ids, priority=400)  # before the outline
     app.connect("doctree-read", anchor_the_terms)
+    glossary.setup(app)  # each term linked to its row where the book first uses it
     app.connect("doctree-resolved", leave_set_up_code_out_of_print)
     app.connect("html-page-context", one_language_at_a_time)
     app.connect("html-page-context", declare_language)

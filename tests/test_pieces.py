@@ -127,3 +127,25 @@ def test_pdf_moves_solutions_to_the_appendix_and_keeps_what_follows_them_in_the_
     assert out.index("Q1\n") < out.index("\\chapter{Models}") < appendix
     assert out.index("L\n") < out.index("S2\n") < out.index("F2\n") < out.index("Q2\n") < appendix
     assert appendix < out.index("SOL1\n") < out.index("SOL2\n") < out.index("\\chapter{Terms}")
+
+
+def test_glossary_terms_are_found_as_words_in_both_languages(tmp_path):
+    from booktools.glossary import Matcher, read_terms
+
+    table = tmp_path / "terminology.md"
+    table.write_text("## 第 1 章 基础 · Basics\n\n| 中文 | English | 说明 · Note |\n| --- | --- | --- |\n"
+                     "| 梯度 | gradient | |\n| 梯度带（gradient tape） | gradient tape | |\n"
+                     "| 全连接层 | fully connected (dense) layer | |\n| 回报 | return | |\n",
+                     encoding="utf-8")
+    terms = read_terms(table)
+    assert [t.anchor for t in terms] == ["term-gradient", "term-gradient-tape",
+                                         "term-fully-connected", "term-return"]
+    assert terms[0].chapter == 1
+    zh = [(text[s:e], t.anchor) for text in ["梯度带记录梯度，全连接层"]
+          for s, e, t in Matcher(terms, "zh").find(text)]
+    assert zh == [("梯度带", "term-gradient-tape"), ("梯度", "term-gradient"),
+                  ("全连接层", "term-fully-connected")]
+    text = "Gradient tapes give gradients of a fully connected\nlayer; it returns them."
+    en = [(text[s:e], t.anchor) for s, e, t in Matcher(terms, "en").find(text)]
+    assert en == [("Gradient tapes", "term-gradient-tape"), ("gradients", "term-gradient"),
+                  ("fully connected\nlayer", "term-fully-connected")]  # "returns": never linked

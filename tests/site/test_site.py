@@ -188,3 +188,39 @@ def test_the_landing_page_lists_both_languages_under_its_title_once(visit):
         return seen; }""", title)
     assert seen == 1, f"the landing page shows its title {seen} times"
     assert v.page.title() == title, f"the browser's tab says {v.page.title()!r}"
+
+
+def test_each_term_links_to_the_glossary_once_per_language_where_its_chapter_first_uses_it():
+    """The terminology table's terms are linked from the book (glossary.py): each anchor exists
+    on the terminology page, each term is linked once per language, the book's central terms
+    are among them, and no page before the linked one in its chapter uses the term."""
+    glossary = (SITE / "book" / "terminology.html").read_text(encoding="utf-8")
+    link = re.compile(r'<a class="glossary-link[^"]*" href="[^"#]*terminology\.html#(term-[\w-]+)"'
+                      r'[^>]*>([^<]+)</a>')
+    for lang, central in (("zh", {"term-tensor": "张量", "term-learning-rate": "学习率",
+                                  "term-overfitting": "过拟合", "term-input-pipeline": "输入流水线"}),
+                          ("en", {"term-tensor": "tensor", "term-learning-rate": "learning rate",
+                                  "term-overfitting": "overfitting", "term-input-pipeline": "input pipeline"})):
+        pages = [p for p in CHAPTERS if f"/{lang}/" in p]
+        found: dict[str, tuple[str, str]] = {}
+        for page in pages:
+            for anchor, text in link.findall((SITE / page).read_text(encoding="utf-8")):
+                assert anchor not in found, f"{anchor} linked on {found[anchor][0]} and on {page}"
+                assert f'id="{anchor}"' in glossary, f"{page}: no row {anchor} in the glossary"
+                found[anchor] = (page, text)
+        assert len(found) > 100, f"{lang}: only {len(found)} terms linked"
+        for anchor, word in central.items():
+            assert anchor in found and word in found[anchor][1].lower(), f"{lang}: {anchor} not linked"
+        for anchor, (page, text) in found.items():  # not used on an earlier page of its chapter
+            chapter = page.rsplit("/", 1)[0]
+            earlier = [p for p in _reading_order(lang) if p.rsplit("/", 1)[0] == chapter]
+            for before in earlier[:earlier.index(page)]:
+                html = (SITE / before).read_text(encoding="utf-8")
+                article = html[html.index('<article'):html.index('</article>')]  # not the menus
+                prose = re.sub(r"<(pre|code|h\d|a)\b[^>]*>.*?</\1>", "", article, flags=re.S)
+                assert f">{text}<" not in prose, f"{anchor}: '{text}' on {before}, linked on {page}"
+
+
+def _reading_order(lang: str) -> list[str]:
+    toc = (ROOT / "_toc.yml").read_text(encoding="utf-8")
+    return [f"{f}.html" for f in re.findall(rf"file:\s*(notebooks/{lang}/\S+)", toc)]
