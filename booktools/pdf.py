@@ -35,6 +35,7 @@ CJK = (r"\usepackage{xeCJK}" "\n"
        r"\setCJKmainfont{Noto Serif CJK SC}" "\n"
        r"\setCJKsansfont{Noto Sans CJK SC}" "\n"
        r"\setCJKmonofont{Noto Sans Mono CJK SC}" "\n")
+ENGLISH_PUNCTUATION = r'\xeCJKDeclareCharClass{Default}{"2018, "2019, "201C, "201D, "2014, "2026}' "\n"
 # Chinese book conventions: 目录, 第 1 章 in headings and running heads, 图/表 captions.
 # Sphinx's page style writes "\\@chapapp \\thechapter \\@chappos title" in the running head
 # when \\@chappos exists (as for Japanese), which gives 第 1 章.
@@ -69,7 +70,10 @@ def language_config(layout: Layout, lang: str) -> dict:
     config["author"] = AUTHORS[lang]
     # Sphinx's Chinese default adds \xeCJKVerbAddon to verbatim, which sets each Chinese
     # character two Latin code widths apart: comments in code came out letter-spaced.
-    elements = {"preamble": CJK, "papersize": "a4paper", "fvset": r"\fvset{fontsize=\small}"}
+    # xeCJK counts curly quotes, dashes and the ellipsis as Chinese punctuation, full-width
+    # from the Chinese font: "TensorFlow’s" came out as "TensorFlow’ s". English keeps them Latin.
+    elements = {"preamble": CJK + ENGLISH_PUNCTUATION, "papersize": "a4paper",
+                "fvset": r"\fvset{fontsize=\small}"}
     if lang == "zh":  # ctex sets the headings; babel's English captions would win otherwise
         elements.update({"babel": "", "fncychap": "", "preamble": CJK + ZH_CONVENTIONS})
     sphinx.update({"language": "zh_CN" if lang == "zh" else "en", "latex_use_xindy": False,

@@ -175,3 +175,12 @@ def test_a_chapters_summary_follows_its_sections(lang):
         following = page.search(tex, at)
         assert following is None or following[1] == "chapter", \
             f"the section page {following[2]!r} comes after a chapter's summary"
+
+
+def test_english_apostrophes_and_quotes_are_not_full_width():
+    """In the English PDF, ’ “ ” and — are set from the Latin font: from the Chinese one (xeCJK's
+    default for these characters) they are full-width, and "TensorFlow’s" reads "TensorFlow’ s"."""
+    text = text_of("en")
+    assert text.count("’s") > 20, "the English text's possessives were not found"
+    gaps = re.findall(r"\w’ s\b", text)
+    assert not gaps, f"{len(gaps)} apostrophes followed by a gap, such as {gaps[:3]}"
