@@ -127,7 +127,8 @@ test-browser: $(READY)  ## Load every page of the built site in headless Chromiu
 	@$(BOOK) system --why "make test-browser" chromium fonts-noto-cjk
 	@test -f _build/html/index.html || $(MAKE) --no-print-directory html
 	@rm -rf _build/screenshots
-	@$(OFFLINE) $(BIN)/pytest -q tests/site -n $(WORKERS)
+	@# A test that waits longer than 5 minutes has hung: it fails with every thread's stack.
+	@$(OFFLINE) $(BIN)/pytest -q tests/site -n $(WORKERS) --timeout 300
 
 test-pdf: pdf  ## Check the PDFs: titles and Chinese text present, pages render
 	@$(MAKE) --no-print-directory check-pdf

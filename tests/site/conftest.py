@@ -31,6 +31,12 @@ def pytest_collection_modifyitems(config, items):
         item.add_marker(pytest.mark.skip(reason="missing " + " and ".join(missing)))
 
 
+def close(page):
+    """Close a page without waiting for Chromium to confirm: a plain page.close() once waited
+    forever on the landing page (the renderer never answered), which hung the whole run."""
+    page.close(run_before_unload=True)
+
+
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
@@ -95,4 +101,4 @@ def visit(reader, server):
 
     yield open_page
     for v in opened:
-        v.page.close()
+        close(v.page)

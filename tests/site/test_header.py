@@ -8,7 +8,7 @@ import re
 import pytest
 
 from booktools.offline import MARK
-from conftest import SCREENSHOTS, SITE
+from conftest import SCREENSHOTS, SITE, close
 
 ZH, EN = "notebooks/zh/model/cnn.html", "notebooks/en/model/cnn.html"
 LAUNCH = {"zh": ("在 Colab 中打开", "在 Binder 中打开", "English"),
@@ -73,7 +73,7 @@ def test_the_title_comes_first_and_the_header_speaks_the_page_language(desktop, 
             assert any(h.endswith(name) for h in hrefs), f"{path}: the download menu lacks {name}: {hrefs}"
         page.screenshot(path=str(SCREENSHOTS / ("header_1440_" + path.replace("/", "_") + ".png")))
     finally:
-        page.close()
+        close(page)
 
 
 @pytest.mark.parametrize("path", [ZH, EN])
@@ -91,7 +91,7 @@ def test_on_a_phone_the_header_fits_and_keeps_its_labels(phone, server, path):
         assert in_title, f"{path}: {text!r} stands above the title"
         page.screenshot(path=str(SCREENSHOTS / ("header_390_" + path.replace("/", "_") + ".png")))
     finally:
-        page.close()
+        close(page)
 
 
 def test_live_code_loads_thebe_from_the_site_and_says_when_binder_is_unreachable(visit, server):
@@ -142,4 +142,4 @@ def test_search_lists_the_readers_language_first_and_quotes_the_page(desktop, se
         assert not quoting, f"{page_name}: snippets quote the page's chrome: {quoting}"
         page.screenshot(path=str(SCREENSHOTS / f"search_{lang}_GradientTape.png"))
     finally:
-        page.close()
+        close(page)

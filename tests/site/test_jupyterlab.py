@@ -15,7 +15,7 @@ import urllib.request
 
 import pytest
 
-from conftest import ROOT, SCREENSHOTS, SITE
+from conftest import ROOT, SCREENSHOTS, SITE, close
 
 LAUNCH = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "launch").rglob("*.ipynb")
                 if ".ipynb_checkpoints" not in p.parts)
@@ -89,7 +89,7 @@ def lab_page(browser, lab):
     page.goto(f"{lab}/lab?token={TOKEN}")
     _wait_for_app(page)
     yield page
-    page.close()
+    close(page)
 
 
 def _wait_for_app(page):

@@ -2,6 +2,7 @@
 the first teaching listing of a page on its first screen."""
 import pytest
 
+from conftest import close
 from test_site import CODE_CHAPTERS, PAGES
 
 DESKTOP = {"width": 1440, "height": 900}
@@ -80,7 +81,7 @@ def measure(context, server: str, path: str) -> dict:
             _measured[key] = {"first": first, "blocks": page.evaluate(BLOCKS),
                               "clipped": page.evaluate(CLIPPED)}
         finally:
-            page.close()
+            close(page)
     return _measured[key]
 
 

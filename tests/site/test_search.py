@@ -8,7 +8,7 @@ import pytest
 
 from booktools.quotes import HIDDEN
 from booktools.sphinx_book import chinese_terms
-from conftest import ROOT
+from conftest import ROOT, close
 
 TABLE = ROOT / "book" / "terminology.md"
 
@@ -62,7 +62,7 @@ def search(reader, server):
     page.goto(f"{server}/search.html", wait_until="networkidle")
     page.wait_for_function("() => typeof Search !== 'undefined' && Search.hasIndex()", timeout=30_000)
     yield lambda term: set(page.evaluate(QUERY, term))
-    page.close()
+    close(page)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

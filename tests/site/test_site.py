@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from conftest import ROOT, SCREENSHOTS, SITE
+from conftest import ROOT, SCREENSHOTS, SITE, close
 from interface import other_language
 
 PAGES = sorted(p.relative_to(SITE).as_posix() for p in SITE.rglob("*.html")
@@ -148,7 +148,7 @@ def test_on_a_phone_the_drawer_and_the_outline_open_with_a_tap(phone, server, pa
         outline.wait_for(state="visible", timeout=5_000)
         assert outline.locator("nav a").count() > 2, f"{path}: the outline is empty"
     finally:
-        page.close()
+        close(page)
 
 
 def test_on_a_desktop_the_menu_button_hides_the_sidebar_and_search_appears_once(visit):
