@@ -23,8 +23,8 @@ GLOSSARY = "book/terminology"
 GLOSS = re.compile(r"[（(][^）)]*[）)]")  # 梯度带（gradient tape） -> 梯度带
 HAN = re.compile(r"[\u4e00-\u9fff]")
 # Words the book also uses in another sense: "returns a tensor", a variable's 状态, "split the
-# lines" (the table's split is a TFDS split).
-AMBIGUOUS = {"return", "state", "状态", "split"}
+# lines" (the table's split is a TFDS split), "map traces its function" (a profiler's trace).
+AMBIGUOUS = {"return", "state", "状态", "split", "trace"}
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,11 @@
-# “流水线的性能”一页练习的参考答案。
+# “流水线的性能”一节练习的参考答案。
 import os
 import time
 
 import numpy as np
 import tensorflow as tf
 
-tf.keras.backend.clear_session()  # 清空 Keras 的状态
+tf.keras.backend.clear_session()  # 干净的 Keras 状态
 tf.keras.utils.set_random_seed(42)
 (train_x, train_y), _ = tf.keras.datasets.fashion_mnist.load_data()
 
@@ -18,11 +18,11 @@ def random_flip(image):  # 有状态的随机运算，由全局种子决定
     return tf.image.random_flip_left_right(image)
 
 
-def seeded_flip(image, seed):  # 无状态的随机运算：翻不翻由传入的种子决定
+def seeded_flip(image, seed):  # 无状态的随机运算：翻不翻由种子决定
     return tf.image.stateless_random_flip_left_right(image, seed)
 
 
-seeds = tf.data.Dataset.random(seed=7, rerandomize_each_iteration=True).batch(2)  # 形状为 [2] 的 int64
+seeds = tf.data.Dataset.random(seed=7, rerandomize_each_iteration=True).batch(2)  # [2] int64
 pipelines = {
     "flip, then cache": images.map(random_flip).cache(),
     "cache, then flip": images.cache().map(random_flip),
@@ -37,7 +37,7 @@ for name, dataset in pipelines.items():
           f"epoch 2 differs from epoch 1 in {different:3d}")
 
 
-# 练习 2：向量化 map 的批大小，与解析 1000 行 CSV 所需的时间。
+# 练习 2：每次调用 decode_raw 处理多少条记录？
 def timed(contenders, repeat=3):
     # 每个参赛函数返回一个张量。先各调用一次预热（不计时），再交替运行 `repeat` 轮，
     # 取各自最好的（挂钟，处理器）秒数。
@@ -61,32 +61,31 @@ def timing_setting():
             f"op determinism {'on' if is_op_determinism_enabled() else 'off'}")
 
 
-rows = np.concatenate([train_y[:1000, None], train_x[:1000].reshape(-1, 784)], axis=1)
-csv_lines = tf.data.Dataset.from_tensor_slices([",".join(map(str, row)) for row in rows])
-COLUMNS = [tf.constant(0, tf.int32)] * 785
+images_file = tf.keras.utils.get_file(
+    "train-images-idx3-ubyte.gz",
+    origin="https://storage.googleapis.com/tensorflow/tf-keras-datasets/train-images-idx3-ubyte.gz",
+    cache_subdir=os.path.join("datasets", "fashion-mnist"))
+N_RECORDS = 2000
+records = tf.data.FixedLengthRecordDataset(images_file, record_bytes=784, header_bytes=16,
+                                           compression_type="GZIP").take(N_RECORDS)
+in_memory = tf.data.Dataset.from_tensor_slices(records.batch(N_RECORDS).get_single_element())
 
 
-def parse(lines):  # 正文中的 parse：一行或一批行都可以
-    fields = tf.io.decode_csv(lines, record_defaults=COLUMNS)
-    pixels = tf.cast(tf.stack(fields[1:], axis=-1), tf.float32) / 255.0
-    images = tf.reshape(pixels, tf.concat([tf.shape(lines), [28, 28, 1]], axis=0))
-    return images, fields[0]
+def decode(records):  # 正文中的 parse，只解码图像：一条记录或一批记录
+    pixels = tf.io.decode_raw(records, tf.uint8)
+    shape = tf.concat([tf.shape(records), [28, 28, 1]], axis=0)
+    return tf.cast(tf.reshape(pixels, shape), tf.float32) / 255.0
 
 
-def parse_all(batch_size):  # 参赛函数：以 batch_size 为批大小解析这 1000 行
-    dataset = csv_lines.batch(batch_size).map(parse)
-
-    def run():
-        for images, labels in dataset:
-            pass
-        return labels
-    return run
+def decode_all(size):  # 参赛函数：每次调用解码 `size` 条，最后得到一个张量
+    dataset = in_memory.batch(size).map(decode).unbatch().batch(N_RECORDS)
+    return dataset.get_single_element
 
 
-best = timed({size: parse_all(size) for size in [1, 10, 100, 1000]})
+best = timed({size: decode_all(size) for size in [1, 10, 100, 1000]})
 print("timed on:", timing_setting())
 for size, (wall, cpu) in best.items():
-    print(f"batches of {size:4d}: wall {wall:.3f} s, processor {cpu:.3f} s, "
-          f"{best[1][0] / wall:5.1f}x as fast as one line at a time")
-print("batches of 100 take at most a third of the processor time of single lines:",
+    print(f"{size:4d} records per call: {N_RECORDS // size:4d} calls, wall {wall:.3f} s, "
+          f"processor {cpu:.3f} s, {best[1][0] / wall:5.1f}x as fast as one per call")
+print("100 per call takes at most a third of the processor time of one per call:",
       best[100][1] <= best[1][1] / 3)
