@@ -2,8 +2,13 @@
 the first teaching listing of a page on its first screen."""
 import pytest
 
-from conftest import close
+from conftest import SITE, close
 from test_site import CODE_CHAPTERS, PAGES
+
+# A page that only forwards the reader (the site's root index.html: a meta refresh to the book's
+# first page) is replaced while it is measured ("Execution context was destroyed", a CI failure);
+# the page it forwards to is measured in its own right.
+READ = [p for p in PAGES if 'http-equiv="Refresh"' not in (SITE / p).read_text("utf-8")]
 
 DESKTOP = {"width": 1440, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -85,7 +90,7 @@ def measure(context, server: str, path: str) -> dict:
     return _measured[key]
 
 
-@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("path", READ)
 def test_nothing_is_cut_off_on_a_desktop(desktop, server, path):
     """At 1440×900 no listing and no output scrolls sideways, folded ones included; and the
     first code a page teaches (the first cell that is not folded) starts on the first
