@@ -4,7 +4,6 @@ from __future__ import annotations
 import functools
 import http.server
 import os
-import shutil
 import threading
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "_build" / "html"
+DESKTOP = {"width": 1440, "height": 900}  # the reader's screen, where the layout is measured
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 # Quiet, local-only Chromium: without these it reaches for Google's services at start-up.
@@ -86,7 +86,7 @@ class Visit:
 def reader(browser):
     """One browser profile for all the page visits of a worker, as one reader's: the theme's
     scripts and MathJax come from its cache after the first page, as they would for a reader."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport=DESKTOP)  # where test_site also measures the layout
     yield context
     context.close()
 

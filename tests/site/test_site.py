@@ -5,6 +5,7 @@ import pytest
 
 from conftest import ROOT, SCREENSHOTS, SITE, close
 from interface import other_language
+from layout import FIRST_SCREEN, clipped_blocks, first_listing, is_forward, opens_with_theory
 
 PAGES = sorted(p.relative_to(SITE).as_posix() for p in SITE.rglob("*.html")
                if not p.relative_to(SITE).parts[0].startswith("_")) if SITE.exists() else []
@@ -21,6 +22,9 @@ def test_page_as_a_reader_sees_it(visit, path):
     v = visit(path)
     assert v.errors == [], f"{path}: console errors {v.errors}"
     assert v.outside == [], f"{path}: requests leaving the site {v.outside}"
+    if is_forward(path):
+        return
+    first = first_listing(v.page)  # before any fold is opened
     if path in CODE_CHAPTERS:
         _shows_code_outputs_and_math(v, path)
     if path in CHAPTERS:
@@ -28,6 +32,19 @@ def test_page_as_a_reader_sees_it(visit, path):
         _speaks_its_language(v, path)
         _solutions_are_folded_until_opened(v, path)
         _language_switch_lands_on_the_counterpart(v, path)
+    _nothing_is_cut_off_and_code_comes_early(v, path, first)
+
+
+def _nothing_is_cut_off_and_code_comes_early(v, path: str, first):
+    """At 1440×900 no listing and no output scrolls sideways, folded ones included; and the
+    first code a page teaches (the first cell that is not folded) starts on the first screen:
+    the set-up and option cells are folded, and what comes before it is short."""
+    clipped = clipped_blocks(v.page)
+    assert not clipped, f"{path}: {len(clipped)} block(s) scroll sideways: " + "; ".join(
+        f"{c['hidden']} px of {c['line'][:90]!r}" for c in clipped)
+    if path in CODE_CHAPTERS and not opens_with_theory(path):
+        assert first is not None, f"{path}: no unfolded code cell"
+        assert first <= FIRST_SCREEN, f"{path}: the first listing starts at {first:.0f} px"
 
 
 def _solutions_are_folded_until_opened(v, path: str):
