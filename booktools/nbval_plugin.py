@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 from pathlib import Path
 
 import nbformat
@@ -61,8 +62,9 @@ def pytest_collect_file(file_path, parent):
 
 
 def pytest_collection_modifyitems(config, items):
-    """The longest notebooks first (their times as `make bench` last recorded them, unknown
-    ones first of all), so that two workers do not end on one long notebook. Run xdist with
+    """The longest notebooks first (their times as `make bench` last recorded them, in the
+    language it executes: the other language's notebook runs the same code; unknown ones first
+    of all), so that two workers do not end on one long notebook. Run xdist with
     --no-loadscope-reorder to keep this order."""
     record = Path(config.rootpath) / "notebooks" / "seconds.json"
     if not (config.option.book_nbval and record.exists()):
@@ -71,7 +73,8 @@ def pytest_collection_modifyitems(config, items):
 
     def cost(item) -> float:
         name = Path(str(item.fspath)).resolve().relative_to(Path(config.rootpath).resolve())
-        return -seconds.get(name.as_posix(), float("inf"))
+        name = re.sub(r"^notebooks/\w+/", "notebooks/en/", name.as_posix())
+        return -seconds.get(name, float("inf"))
     items.sort(key=cost)
 
 
