@@ -22,6 +22,8 @@
 """
 from __future__ import annotations
 
+import functools
+import importlib.metadata
 import re
 import shutil
 import subprocess
@@ -287,6 +289,19 @@ class LatinTerms(list):
         return term in self.seen
 
 
+def look_plugins_up_once():
+    """pybtex and sphinxcontrib-bibtex look their styles up among the installed packages'
+    entry points each time they format a citation: importlib reads the metadata of every
+    package in the environment, some 440 times per build (about a tenth of it here). The
+    installed packages do not change during a build, so each lookup is made once."""
+    import pybtex.plugin
+    import sphinxcontrib.bibtex.plugin
+
+    for module in (pybtex.plugin, sphinxcontrib.bibtex.plugin):
+        if not hasattr(module.entry_points, "cache_info"):
+            module.entry_points = functools.lru_cache(maxsize=None)(importlib.metadata.entry_points)
+
+
 def index_chinese_in_linear_time():
     from sphinx.search import zh
     if not isinstance(zh.SearchChinese.latin_terms, LatinTerms):
@@ -299,10 +314,14 @@ def _index_terms_inside_longer_words(split):
     """jieba keeps a table term whole (稀疏分类交叉熵) and, in search mode, adds only its two-
     and three-character parts, so a search for the shorter table term 分类交叉熵 missed a page
     that writes only the longer one. Each word is also indexed as the table terms inside it."""
+    @functools.lru_cache(maxsize=None)  # the same words come back on every page
+    def terms_inside(word, terms):
+        return [t for t in terms if t != word and t in word] if len(word) > 3 else []
+
     def split_with_terms(self, input):
         words = split(self, input)
         terms = getattr(self, "book_terms", ())
-        return words + [t for w in words if len(w) > 3 for t in terms if t != w and t in w]
+        return words + [t for w in words for t in terms_inside(w, terms)]
     return split_with_terms
 
 
@@ -315,9 +334,11 @@ def _stem_as_the_browser_does(init):
     def porter_init(self, options):
         init(self, options)
         self.stemmer = snowballstemmer.stemmer("porter")
+        # Sphinx stems each occurrence of a word, up to twice: remember each word's stem.
+        self.stemmer.stemWord = functools.lru_cache(maxsize=None)(self.stemmer.stemWord)
         terms = options.get("dict")  # the user dictionary search_dictionary wrote
-        self.book_terms = [line.split()[0] for line in Path(terms).read_text("utf-8").splitlines()
-                           if line.strip()] if terms and Path(terms).is_file() else []
+        self.book_terms = tuple(line.split()[0] for line in Path(terms).read_text("utf-8").splitlines()
+                                if line.strip()) if terms and Path(terms).is_file() else ()
     return porter_init
 
 
@@ -364,6 +385,7 @@ def leave_set_up_code_out_of_print(app, doctree, docname):
 
 
 def setup(app):
+    look_plugins_up_once()
     index_chinese_in_linear_time()
     register_author_year_labels()
     app.connect("config-inited", add_footer)
