@@ -231,10 +231,8 @@ def cmd_scripts(layout: Layout, args) -> int:
 
     run = [s for s in targets if args.scripts or settings(s)]
     problems = [p for s in targets for p in scripts.self_contained(s, layout)]
-    problems += scripts.run_all([(s, settings(s)) for s in run], layout, args.jobs)
     bad = scripts.bad_args(layout, targets)
-    results = scripts.launch_all(bad, layout, args.jobs, expect=2)
-    problems += [results] if isinstance(results, Problem) else scripts.rejected(results, layout)
+    problems += scripts.run_all([(s, settings(s)) for s in run], bad, layout, args.jobs)
     return report("scripts", problems, f"scripts: {len(run)} run, {len(targets)} read by "
                   f"pyflakes, {len(bad)} bad option(s) rejected")
 

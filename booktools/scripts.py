@@ -92,21 +92,25 @@ def _table(layout: Layout) -> dict:
                                 "fix the TOML syntax")) from err
 
 
-def run_all(requests: list[tuple[Path, list[str]]], layout: Layout,
-            jobs: int) -> list[Problem]:
+def run_all(runs: list[tuple[Path, list[str]]], bad: list[tuple[Path, list[str]]],
+            layout: Layout, jobs: int) -> list[Problem]:
     """Run each script with its arguments from an empty folder, as a reader would, `jobs` at
-    a time, through the launcher (TensorFlow imported once); return the failures."""
-    results = launch_all(requests, layout, jobs)
+    a time, through one launcher (TensorFlow imported once): the runs must end well, the bad
+    options (after them: short runs that fill the workers' tail) must be rejected. Return
+    the failures."""
+    results = launch_all([(s, a, 0) for s, a in runs] + [(s, a, 2) for s, a in bad], layout, jobs)
     if isinstance(results, Problem):
         return [results]
-    return [_problem(Path(r["script"]), r, layout) for r in results if r["code"]]
+    return ([_problem(Path(r["script"]), r, layout) for r in results if not r["expect"] and r["code"]]
+            + rejected([r for r in results if r["expect"]], layout))
 
 
-def launch_all(requests: list[tuple[Path, list[str]]], layout: Layout, jobs: int,
-               expect: int = 0) -> list[dict] | Problem:
-    """The launcher's results for each request, or the Problem that stopped it."""
+def launch_all(requests: list[tuple[Path, list[str], int]], layout: Layout,
+               jobs: int) -> list[dict] | Problem:
+    """The launcher's results for each (script, arguments, expected exit code), or the
+    Problem that stopped it."""
     payload = [{"script": str(script), "args": list(args), "label": str(layout.rel(script)),
-                "expect": expect} for script, args in requests]
+                "expect": expect} for script, args, expect in requests]
     env = dict(os.environ, MPLBACKEND="Agg")
     try:  # the launcher's progress lines go straight to the terminal (its stderr)
         done = subprocess.run([sys.executable, "-m", "booktools.launcher", "--jobs", str(jobs)],
