@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,8 +26,8 @@ SIMILAR_ENOUGH = 0.6       # relink accepts edited code down to this similarity
 
 @dataclass(frozen=True)
 class Script:
-    lines: list[str]
-    spans: list[tuple[int, int]]  # top-level statements, 1-based inclusive, decorators in
+    lines: tuple[str, ...]
+    spans: tuple[tuple[int, int], ...]  # top-level statements, 1-based inclusive, decorators in
 
     def text(self, start: int, end: int) -> str:
         return "\n".join(self.lines[start - 1:end]).rstrip()
@@ -34,13 +35,17 @@ class Script:
 
 def load_script(path: Path) -> Script:
     """Raise SyntaxError or OSError for a script that cannot be read."""
-    source = path.read_text(encoding="utf-8")
-    tree = ast.parse(source, filename=str(path))
+    return _parse(str(path), path.read_text(encoding="utf-8"))
+
+
+@functools.lru_cache(maxsize=512)  # `make check` asks for each script some twenty times
+def _parse(name: str, source: str) -> Script:
+    tree = ast.parse(source, filename=name)
     spans = []
     for node in tree.body:
         first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
         spans.append((first, node.end_lineno))
-    return Script(source.split("\n"), spans)
+    return Script(tuple(source.split("\n")), tuple(spans))
 
 
 def range_problems(listing: Listing, script: Script, layout: Layout) -> list[Problem]:

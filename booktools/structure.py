@@ -11,6 +11,7 @@ so that the solution can hold listings. `exercise_problems` checks that.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,13 +34,18 @@ class Element:
 
 def skeleton(path: Path) -> list[Element]:
     """The skeleton of a MyST page, in order."""
+    return list(_skeleton(path.read_text(encoding="utf-8")))
+
+
+@functools.lru_cache(maxsize=256)  # `make check` compares each page's skeleton three times
+def _skeleton(text: str) -> tuple[Element, ...]:
     from markdown_it.renderer import RendererHTML
     from myst_parser.config.main import MdParserConfig
     from myst_parser.parsers.mdit import create_md_parser
 
     parser = create_md_parser(MdParserConfig(enable_extensions={"colon_fence", "dollarmath",
                                                                 "amsmath"}), RendererHTML)
-    tokens = parser.parse(path.read_text(encoding="utf-8"))
+    tokens = parser.parse(text)
     out, in_exercises, exercise_level = [], False, 0
     for index, token in enumerate(tokens):
         line = token.map[0] + 1 if token.map else 0
@@ -61,7 +67,7 @@ def skeleton(path: Path) -> list[Element]:
             out.append(Element("table", line))
         elif token.type == "list_item_open" and in_exercises and token.level == 1:
             out.append(Element("exercise item", line))
-    return out
+    return tuple(out)
 
 
 def _directive(info: str, content: str) -> str | None:
